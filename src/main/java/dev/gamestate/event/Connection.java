@@ -1,0 +1,33 @@
+package dev.gamestate.event;
+
+import dev.gamestate.core.Namespace;
+import dev.gamestate.core.Principal;
+
+/** One live client connection, as the game services see it. Implemented by the transport. */
+public interface Connection {
+
+    /** The server-assigned session id, unique in the cluster. */
+    String sessionId();
+
+    /** Who is connected. */
+    Principal principal();
+
+    /** Shorthand for the principal's namespace. */
+    default Namespace namespace() {
+        return principal().namespace();
+    }
+
+    /** Shorthand for the principal's user id. */
+    default String userId() {
+        return principal().userId();
+    }
+
+    /**
+     * Queues {@code push} for the client. Never blocks; a client that falls too far behind is closed
+     * with 4008 instead.
+     */
+    void push(Push push);
+
+    /** False once the socket is closing or closed. */
+    boolean isOpen();
+}

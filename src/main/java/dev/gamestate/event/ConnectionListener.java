@@ -1,0 +1,13 @@
+package dev.gamestate.event;
+
+/** Told when connections come and go on this node, so services can set up and clean up. */
+public interface ConnectionListener {
+
+    /** {@code connection} got its {@code welcome}; pushes may follow it. */
+    default void opened(Connection connection) {
+    }
+
+    /** {@code connection} is gone; drop everything held for it. */
+    default void closed(Connection connection) {
+    }
+}
