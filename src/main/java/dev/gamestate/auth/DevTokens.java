@@ -1,0 +1,67 @@
+package dev.gamestate.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.gamestate.config.Secret;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Player tokens for development and tests, as {@code ./gamestate token USER [TTL]} prints them: HS256
+ * JWTs signed with the configured shared secret, which {@link PlayerTokenVerifier} accepts.
+ */
+public final class DevTokens {
+
+    private DevTokens() {
+    }
+
+    /**
+     * An HS256 JWT for {@code userId}, valid from now for {@code ttl}, carrying {@code iss} and
+     * {@code aud} when given.
+     *
+     * @throws IllegalArgumentException when the user id is empty or too long, the ttl is not positive,
+     *                                  or the secret is shorter than 32 bytes
+     */
+    public static String mint(Secret hmacSecret, String userId, Duration ttl, Optional<String> issuer,
+            Optional<String> audience, Clock clock) {
+        Objects.requireNonNull(hmacSecret, "hmacSecret");
+        Objects.requireNonNull(userId, "userId");
+        Objects.requireNonNull(ttl, "ttl");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(clock, "clock");
+        if (userId.isEmpty() || userId.length() > TokenFormat.MAX_SUBJECT_CHARS) {
+            throw new IllegalArgumentException("user id must be 1 to " + TokenFormat.MAX_SUBJECT_CHARS + " characters");
+        }
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("ttl must be positive");
+        }
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .subject(userId)
+                .jwtID(UUID.randomUUID().toString())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)));
+        issuer.ifPresent(claims::issuer);
+        audience.ifPresent(claims::audience);
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+                claims.build());
+        try {
+            jwt.sign(new MACSigner(hmacSecret.bytes()));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("the HMAC secret must be at least 32 bytes");
+        }
+        return jwt.serialize();
+    }
+}

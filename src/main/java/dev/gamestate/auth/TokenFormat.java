@@ -1,0 +1,26 @@
+package dev.gamestate.auth;
+
+import com.nimbusds.jose.JOSEObjectType;
+import dev.gamestate.core.Namespace;
+
+/** What player and guest tokens share, and what tells them apart. */
+final class TokenFormat {
+
+    /** Longer tokens are refused before any parsing; real ones are well under 2 KiB. */
+    static final int MAX_TOKEN_CHARS = 8 * 1024;
+
+    /** The longest accepted {@code sub}. */
+    static final int MAX_SUBJECT_CHARS = 128;
+
+    /** The {@code typ} header of guest tokens; player tokens never carry it. */
+    static final JOSEObjectType GUEST_TYPE = new JOSEObjectType("gamestate-guest+jwt");
+
+    /** The claim that names the namespace a token was issued for. */
+    static final String NAMESPACE_CLAIM = "ns";
+
+    /** The value of {@link #NAMESPACE_CLAIM} in guest tokens. */
+    static final String GUEST_NAMESPACE = Namespace.GUEST.wire();
+
+    private TokenFormat() {
+    }
+}
