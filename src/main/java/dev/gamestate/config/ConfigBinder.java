@@ -38,7 +38,7 @@ final class ConfigBinder {
     }
 
     GameConfig bind() {
-        return new GameConfig(server(), etcd(), auth(), limits(), namespaces(), rooms(), messaging(), economy(), admin());
+        return new GameConfig(server(), etcd(), auth(), limits(), namespaces(), rooms(), messaging(), economy(), admin(), log());
     }
 
     private GameConfig.Server server() {
@@ -215,6 +215,15 @@ final class ConfigBinder {
         if (!CURRENCY.matcher(currency).matches()) {
             throw new ConfigException(key, "a currency matches " + CURRENCY.pattern() + ", got '" + currency + "'");
         }
+    }
+
+    private GameConfig.Log log() {
+        ConfigReader r = root.at("log");
+        String level = r.string("level").toUpperCase(java.util.Locale.ROOT);
+        if (!Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level)) {
+            throw new ConfigException(r.key("level"), "expected TRACE, DEBUG, INFO, WARN or ERROR, got '" + level + "'");
+        }
+        return new GameConfig.Log(level);
     }
 
     private GameConfig.Admin admin() {

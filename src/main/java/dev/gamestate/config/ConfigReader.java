@@ -32,7 +32,11 @@ final class ConfigReader {
     JsonNode node(String name) {
         JsonNode node = root;
         for (String part : key(name).split("\\.")) {
-            node = node == null ? null : node.get(part);
+            if (node != null && node.isArray() && part.chars().allMatch(Character::isDigit)) {
+                node = node.get(Integer.parseInt(part));
+            } else {
+                node = node == null ? null : node.get(part);
+            }
         }
         if (node == null || node.isNull() || node.isMissingNode()) {
             throw new ConfigException(key(name), "is missing");

@@ -19,7 +19,8 @@ public record GameConfig(
         Rooms rooms,
         Messaging messaging,
         Economy economy,
-        Admin admin) {
+        Admin admin,
+        Log log) {
 
     /** The HTTP / WebSocket listener and the node's identity. */
     public record Server(
@@ -100,6 +101,10 @@ public record GameConfig(
             String currency,
             OptionalLong stock,
             OptionalInt maxPerUser) {
+    }
+
+    /** Logging. */
+    public record Log(String level) {
     }
 
     /** The server-to-server API. */

@@ -1,0 +1,165 @@
+package dev.gamestate.app;
+
+import dev.gamestate.auth.GuestTokens;
+import dev.gamestate.auth.PlayerTokenVerifier;
+import dev.gamestate.config.GameConfig;
+import dev.gamestate.event.ConnectionListener;
+import dev.gamestate.event.EventRegistry;
+import dev.gamestate.protocol.WireCodec;
+import dev.gamestate.state.Etcd;
+import dev.gamestate.state.JsonValues;
+import dev.gamestate.state.NodeLease;
+import dev.gamestate.state.SessionDirectory;
+import dev.gamestate.state.StreamListener;
+import dev.gamestate.state.StreamWatch;
+import dev.gamestate.transport.GameServer;
+import dev.gamestate.transport.OpsEndpoints;
+import dev.gamestate.transport.Ping;
+import dev.gamestate.transport.SessionRegistry;
+import dev.gamestate.transport.TransportMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gamestate node: the one place that builds every part with its constructor, starts them
+ * in order and closes them in reverse.
+ */
+public final class GameNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GameNode.class);
+
+    private final GameConfig config;
+    private final List<AutoCloseable> closeInReverse = new ArrayList<>();
+    private GameServer server;
+    private NodeLease lease;
+    private InetSocketAddress address;
+
+    private GameNode(GameConfig config) {
+        this.config = config;
+    }
+
+    /** Builds and starts a node; on failure everything already started is closed again. */
+    public static GameNode start(GameConfig config) {
+        GameNode node = new GameNode(config);
+        try {
+            node.startParts();
+            return node;
+        } catch (RuntimeException | InterruptedException e) {
+            node.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("gamestate could not start: " + e.getMessage(), e);
+        }
+    }
+
+    private void startParts() throws InterruptedException {
+        Clock clock = Clock.systemUTC();
+        String nodeId = config.server().nodeId();
+        WireCodec codec = WireCodec.create();
+        JsonValues json = new JsonValues(codec.mapper());
+        PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meters.config().commonTags("node", nodeId);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        closeInReverse.add(meters::close);
+
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "gamestate-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        closeInReverse.add(scheduler::shutdownNow);
+
+        Etcd etcd = Etcd.create(config.etcd());
+        closeInReverse.add(etcd);
+        awaitEtcd(etcd);
+
+        lease = new NodeLease(etcd, nodeId, registration(nodeId, clock), config.etcd().leaseTtl(), scheduler, clock);
+        lease.start().join();
+        closeInReverse.add(() -> lease.release().get(config.etcd().requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        SessionDirectory directory = new SessionDirectory(etcd, lease, json);
+
+        SessionRegistry sessions = new SessionRegistry();
+        TransportMetrics transportMetrics = new TransportMetrics(meters, sessions);
+
+        EventRegistry.Builder registry = EventRegistry.builder();
+        Ping.register(registry, clock);
+        List<ConnectionListener> serviceListeners = new ArrayList<>();
+        List<StreamListener> streamListeners = new ArrayList<>();
+
+        StreamWatch watch = new StreamWatch(etcd, streamListeners, scheduler);
+        watch.start().join();
+        closeInReverse.add(watch);
+
+        GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
+        PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
+        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, nodeId, clock, serviceListeners));
+        OpsEndpoints ops = new OpsEndpoints(etcd::ping, () -> false, meters::scrape);
+        server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
+                listeners, ops, Optional.empty(), clock);
+        closeInReverse.add(server);
+        address = server.start();
+        LOG.info("node {} ready on port {} (etcd {})", nodeId, address.getPort(), config.etcd().endpoints());
+    }
+
+    private void awaitEtcd(Etcd etcd) {
+        // A node that cannot reach etcd at start has nothing to serve: say so plainly and stop.
+        if (!etcd.ping().join()) {
+            throw new IllegalStateException("etcd at " + config.etcd().endpoints() + " did not answer within "
+                    + config.etcd().requestTimeout() + " (etcd.endpoints)");
+        }
+    }
+
+    private static String registration(String nodeId, Clock clock) {
+        return "{\"node\":\"" + nodeId + "\",\"startedAt\":\"" + WireCodec.TIMESTAMP.format(clock.instant()) + "\"}";
+    }
+
+    /** The address the server is bound to. */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /** The node's configuration. */
+    public GameConfig config() {
+        return config;
+    }
+
+    /**
+     * Shuts down within {@code server.shutdownTimeout}: stop accepting, close sockets with 1001,
+     * release the lease (so the node's sessions leave etcd at once), then close the rest.
+     */
+    @Override
+    public synchronized void close() {
+        Duration budget = config.server().shutdownTimeout();
+        if (server != null) {
+            server.drain(budget.dividedBy(2));
+        }
+        for (int i = closeInReverse.size() - 1; i >= 0; i--) {
+            try {
+                closeInReverse.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("error while closing: {}", e.toString());
+            }
+        }
+        closeInReverse.clear();
+        server = null;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.gamestate.transport;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+
+/**
+ * The whole pipeline in one place:
+ * <pre>
+ * HttpServerCodec → HttpObjectAggregator → HttpRouter (upgrade gate, ops, admin)
+ *   → WebSocketServerProtocolHandler (handshake, ping/pong, close, UTF-8 check, 1009 on big frames)
+ *   → WebSocketFrameAggregator (fragments, bounded by limits.maxFrameBytes)
+ *   → WebSocketFrameHandler (one per connection)
+ * </pre>
+ */
+final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** HTTP bodies (admin API) and upgrade requests are small; bound what is buffered. */
+    private static final int MAX_HTTP_BODY = 2 * 1024 * 1024;
+    private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+
+    private final HttpRouter router;
+    private final WebSocketFrameHandler.Shared shared;
+    private final WebSocketServerProtocolConfig wsConfig;
+    private final int maxFrameBytes;
+
+    GameServerInitializer(HttpRouter router, WebSocketFrameHandler.Shared shared, int maxFrameBytes) {
+        this.router = router;
+        this.shared = shared;
+        this.maxFrameBytes = maxFrameBytes;
+        this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath("/core/game/v1/real-time") // startsWith + next char "/": both endpoints
+                .checkStartsWith(true)
+                .handleCloseFrames(true)
+                .dropPongFrames(true)
+                .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(maxFrameBytes)
+                        .allowExtensions(false)
+                        .withUTF8Validator(true)
+                        .closeOnProtocolViolation(true)
+                        .build())
+                .build();
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        ChannelPipeline p = channel.pipeline();
+        p.addLast("http", new HttpServerCodec());
+        p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        p.addLast("router", router);
+        p.addLast("websocket", new WebSocketServerProtocolHandler(wsConfig));
+        p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
+        p.addLast("session", new WebSocketFrameHandler(shared));
+    }
+}

@@ -1,0 +1,91 @@
+package dev.gamestate.transport;
+
+import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.GameException;
+import dev.gamestate.event.Event;
+import dev.gamestate.event.EventRegistry;
+import dev.gamestate.event.EventType;
+import dev.gamestate.event.Reply;
+import dev.gamestate.protocol.Envelope;
+import dev.gamestate.protocol.FrameException;
+import dev.gamestate.protocol.WireCodec;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns a text frame into exactly one reply: decode the envelope, find the type, decode and validate
+ * the payload, run the handler, and answer {@code ack} or {@code error}. Shared by all connections.
+ */
+final class RequestDispatcher {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final WireCodec codec;
+    private final EventRegistry registry;
+    private final TransportMetrics metrics;
+    private final Clock clock;
+
+    RequestDispatcher(WireCodec codec, EventRegistry registry, TransportMetrics metrics, Clock clock) {
+        this.codec = codec;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    void dispatch(WsConnection connection, String text) {
+        long started = System.nanoTime();
+        Envelope envelope;
+        Event<?> event;
+        try {
+            envelope = codec.envelope(text);
+            EventType<?> type = registry.type(envelope.type()).orElseThrow(() -> new GameException(
+                    ErrorCode.UNKNOWN_TYPE, "unknown type '" + envelope.type() + "'"));
+            event = decode(envelope, type, connection);
+        } catch (FrameException e) {
+            replyError(connection, e.requestId(), e.error());
+            return;
+        } catch (GameException e) {
+            replyError(connection, idOf(text), e);
+            return;
+        }
+        String id = envelope.id();
+        String typeName = envelope.type();
+        registry.dispatch(event, connection).whenComplete((reply, error) -> {
+            if (error != null) {
+                GameException failure = GameException.from(error);
+                if (failure.code() == ErrorCode.INTERNAL) {
+                    LOG.error("{} failed on {}", typeName, connection, error);
+                }
+                replyError(connection, Optional.of(id), failure);
+            } else {
+                replyAck(connection, id, reply);
+            }
+            metrics.request(typeName, System.nanoTime() - started);
+        });
+    }
+
+    private <P extends dev.gamestate.event.EventPayload> Event<P> decode(Envelope envelope, EventType<P> type,
+                                                                         WsConnection connection) {
+        return codec.event(envelope, type, connection.principal(), clock.instant());
+    }
+
+    private void replyAck(WsConnection connection, String id, Reply reply) {
+        connection.send(codec.ack(id, reply.result()));
+        reply.afterSend().run();
+    }
+
+    void replyError(WsConnection connection, Optional<String> id, GameException error) {
+        metrics.error(error.code());
+        connection.send(codec.error(id, error));
+    }
+
+    private Optional<String> idOf(String text) {
+        try {
+            return Optional.of(codec.envelope(text).id());
+        } catch (FrameException e) {
+            return e.requestId();
+        }
+    }
+}

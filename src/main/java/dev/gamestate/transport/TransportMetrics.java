@@ -1,0 +1,81 @@
+package dev.gamestate.transport;
+
+import dev.gamestate.core.CloseCode;
+import dev.gamestate.core.ErrorCode;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/** What the transport counts, under {@code gamestate_*}. Meters are created once and reused. */
+public final class TransportMetrics {
+
+    private final MeterRegistry registry;
+    private final Counter framesIn;
+    private final Counter framesOut;
+    private final DistributionSummary bytesOut;
+    private final Counter connectionsOpened;
+    private final Counter upgradesRefused;
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
+    private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+
+    /** Meters in {@code registry}; {@code sessions} is read for the live-session gauge. */
+    public TransportMetrics(MeterRegistry registry, SessionRegistry sessions) {
+        this.registry = registry;
+        Gauge.builder("gamestate.sessions", sessions, SessionRegistry::size)
+                .description("live WebSocket sessions on this node").register(registry);
+        framesIn = Counter.builder("gamestate.frames.in").description("client frames received").register(registry);
+        framesOut = Counter.builder("gamestate.frames.out").description("frames queued to clients").register(registry);
+        bytesOut = DistributionSummary.builder("gamestate.frames.out.bytes").baseUnit("bytes")
+                .description("size of frames queued to clients").register(registry);
+        connectionsOpened = Counter.builder("gamestate.sessions.opened").register(registry);
+        upgradesRefused = Counter.builder("gamestate.upgrades.refused").register(registry);
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, Counter.builder("gamestate.errors").tag("code", code.wire())
+                    .description("error replies by code").register(registry));
+        }
+        for (CloseCode code : CloseCode.values()) {
+            closes.put(code, Counter.builder("gamestate.closes").tag("code", Integer.toString(code.code()))
+                    .description("sockets the server closed, by close code").register(registry));
+        }
+    }
+
+    void frameIn() {
+        framesIn.increment();
+    }
+
+    void frameOut(int bytes) {
+        framesOut.increment();
+        bytesOut.record(bytes);
+    }
+
+    void opened() {
+        connectionsOpened.increment();
+    }
+
+    void refused() {
+        upgradesRefused.increment();
+    }
+
+    void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    void closed(CloseCode code) {
+        closes.get(code).increment();
+    }
+
+    /** Records how long a request of {@code type} took, from frame to reply. */
+    void request(String type, long nanos) {
+        requestTimers.computeIfAbsent(type, t -> Timer.builder("gamestate.requests").tag("type", t)
+                .description("request latency, frame received to reply queued")
+                .publishPercentileHistogram(false)
+                .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,144 @@
+package dev.gamestate.transport;
+
+import dev.gamestate.core.CloseCode;
+import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.GameException;
+import dev.gamestate.core.Principal;
+import dev.gamestate.event.ConnectionListener;
+import dev.gamestate.protocol.Welcome;
+import dev.gamestate.protocol.WireCodec;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One connection's life after the upgrade: {@code welcome}, requests in, rate limits, token expiry,
+ * and telling the services when it opens and closes. One instance per channel.
+ */
+final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebSocketFrameHandler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Everything the handlers of all channels share. */
+    record Shared(WireCodec codec, RequestDispatcher dispatcher, SessionRegistry sessions,
+                  List<ConnectionListener> listeners, TransportMetrics metrics, Clock clock,
+                  String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations) {
+    }
+
+    private final Shared shared;
+    private WsConnection connection;
+    private RateLimiter limiter;
+
+    WebSocketFrameHandler(Shared shared) {
+        this.shared = shared;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof HandshakeComplete) {
+            open(ctx);
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    private void open(ChannelHandlerContext ctx) {
+        Principal principal = ctx.channel().attr(Attributes.PRINCIPAL).get();
+        Optional<String> guestToken = ctx.channel().attr(Attributes.GUEST_TOKEN).get();
+        Instant now = shared.clock().instant();
+        connection = new WsConnection(newSessionId(), principal, ctx.channel(), now, shared.metrics());
+        limiter = new RateLimiter(shared.messagesPerSecond(), System.nanoTime());
+        shared.sessions().add(connection);
+        shared.metrics().opened();
+        connection.send(shared.codec().welcome(new Welcome(connection.sessionId(), principal.userId(),
+                principal.namespace().wire(), shared.nodeId(), WireCodec.TIMESTAMP.format(now), guestToken,
+                shared.limits())));
+        principal.expiresAt().ifPresent(expiry -> {
+            long delay = Math.max(0, Duration.between(now, expiry).toMillis());
+            ctx.executor().schedule(() -> connection.close(CloseCode.TOKEN_EXPIRED), delay, TimeUnit.MILLISECONDS);
+        });
+        LOG.debug("{} opened", connection);
+        for (ConnectionListener listener : shared.listeners()) {
+            try {
+                listener.opened(connection);
+            } catch (RuntimeException e) {
+                LOG.error("connection listener failed on open of {}", connection, e);
+            }
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (connection == null) {
+            return; // frames before the handshake completed cannot happen; ignore defensively
+        }
+        if (frame instanceof BinaryWebSocketFrame) {
+            connection.close(CloseCode.UNSUPPORTED_DATA);
+            return;
+        }
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            return; // ping, pong and close are handled by the protocol handler
+        }
+        shared.metrics().frameIn();
+        long retryAfter = limiter.acquire(System.nanoTime());
+        if (retryAfter > 0) {
+            if (limiter.violationsInARow() >= shared.maxViolations()) {
+                connection.close(CloseCode.POLICY_VIOLATION);
+                return;
+            }
+            shared.dispatcher().replyError(connection, Optional.empty(),
+                    new GameException(ErrorCode.RATE_LIMITED, "slow down: at most " + shared.messagesPerSecond()
+                            + " requests a second", retryAfter));
+            return;
+        }
+        shared.dispatcher().dispatch(connection, text.text());
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null) {
+            shared.sessions().remove(connection);
+            for (ConnectionListener listener : shared.listeners()) {
+                try {
+                    listener.closed(connection);
+                } catch (RuntimeException e) {
+                    LOG.error("connection listener failed on close of {}", connection, e);
+                }
+            }
+            LOG.debug("{} closed", connection);
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException && connection != null) {
+            connection.close(CloseCode.MESSAGE_TOO_BIG);
+        } else if (connection != null) {
+            LOG.warn("closing {} after an unexpected error", connection, cause);
+            connection.close(CloseCode.INTERNAL_ERROR);
+        } else {
+            ctx.close();
+        }
+    }
+
+    private static String newSessionId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}

@@ -1,0 +1,118 @@
+package dev.gamestate.testing;
+
+import dev.gamestate.app.GameNode;
+import dev.gamestate.auth.DevTokens;
+import dev.gamestate.config.ConfigSource;
+import dev.gamestate.config.GameConfig;
+import dev.gamestate.config.Secret;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A whole gamestate node running in the test's JVM on a free port, against a real etcd, configured
+ * the way an operator would: through {@code GAMESTATE_*} variables.
+ */
+public final class TestNode implements AutoCloseable {
+
+    /** The HS256 secret test nodes share. */
+    public static final String JWT_SECRET = "test-jwt-secret-0123456789-0123456789-abcdef";
+    /** The guest token secret test nodes share. */
+    public static final String GUEST_SECRET = "test-guest-secret-0123456789-0123456789-abcdef";
+
+    private final GameNode node;
+
+    private TestNode(GameNode node) {
+        this.node = node;
+    }
+
+    /** The variables of a node on {@code etcdEndpoints} under a fresh key prefix, on a free port. */
+    public static Map<String, String> baseEnv(String etcdEndpoints) {
+        Map<String, String> env = new HashMap<>();
+        env.put("GAMESTATE_ETCD_ENDPOINTS", etcdEndpoints);
+        env.put("GAMESTATE_ETCD_KEY_PREFIX", "/t-" + UUID.randomUUID().toString().substring(0, 8) + "/");
+        env.put("GAMESTATE_SERVER_HOST", "127.0.0.1");
+        env.put("GAMESTATE_SERVER_PORT", "0");
+        env.put("GAMESTATE_SERVER_SHUTDOWN_TIMEOUT", "5s");
+        env.put("GAMESTATE_AUTH_JWT_HMAC_SECRET", JWT_SECRET);
+        env.put("GAMESTATE_AUTH_GUEST_TOKEN_SECRET", GUEST_SECRET);
+        env.put("GAMESTATE_ETCD_LEASE_TTL", "3s");
+        env.put("GAMESTATE_ETCD_REQUEST_TIMEOUT", "2s");
+        return env;
+    }
+
+    /** Starts a node configured by {@code env} (start from {@link #baseEnv}). */
+    public static TestNode start(Map<String, String> env) {
+        GameConfig config = ConfigSource.load(Optional.empty(), env).bind();
+        return new TestNode(GameNode.start(config));
+    }
+
+    /** Starts a node on {@code etcdEndpoints} with the base settings. */
+    public static TestNode start(String etcdEndpoints) {
+        return start(baseEnv(etcdEndpoints));
+    }
+
+    /** The running node. */
+    public GameNode node() {
+        return node;
+    }
+
+    /** The bound port. */
+    public int port() {
+        return node.address().getPort();
+    }
+
+    /** {@code ws://127.0.0.1:<port><path>}. */
+    public URI ws(String pathAndQuery) {
+        return URI.create("ws://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    /** {@code http://127.0.0.1:<port><path>}. */
+    public URI http(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port() + pathAndQuery);
+    }
+
+    /** The private endpoint. */
+    public URI privateWs() {
+        return ws("/core/game/v1/real-time/private");
+    }
+
+    /** The guest endpoint. */
+    public URI publicWs() {
+        return ws("/core/game/v1/real-time/public");
+    }
+
+    /** A valid player token for {@code userId}, an hour long. */
+    public String token(String userId) {
+        return token(userId, Duration.ofHours(1));
+    }
+
+    /** A valid player token for {@code userId} that lasts {@code ttl}. */
+    public String token(String userId, Duration ttl) {
+        GameConfig.Jwt jwt = node.config().auth().jwt();
+        return DevTokens.mint(new Secret(JWT_SECRET), userId, ttl, jwt.issuer(), jwt.audience(), Clock.systemUTC());
+    }
+
+    /** A player connection for {@code userId}, past its {@code welcome}. */
+    public WsClient player(String userId) {
+        WsClient client = WsClient.connect(privateWs(), Map.of("Authorization", "Bearer " + token(userId)));
+        client.awaitType("welcome");
+        return client;
+    }
+
+    /** A guest connection, past its {@code welcome}. */
+    public WsClient guest() {
+        WsClient client = WsClient.connect(publicWs(), Map.of());
+        client.awaitType("welcome");
+        return client;
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
