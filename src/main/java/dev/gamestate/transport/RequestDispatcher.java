@@ -81,7 +81,8 @@ final class RequestDispatcher {
         connection.send(codec.error(id, error));
     }
 
-    private Optional<String> idOf(String text) {
+    /** The id of the request in {@code text}, when one can be read. */
+    Optional<String> idOf(String text) {
         try {
             return Optional.of(codec.envelope(text).id());
         } catch (FrameException e) {

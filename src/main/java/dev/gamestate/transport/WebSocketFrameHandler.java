@@ -100,7 +100,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                 connection.close(CloseCode.POLICY_VIOLATION);
                 return;
             }
-            shared.dispatcher().replyError(connection, Optional.empty(),
+            shared.dispatcher().replyError(connection, shared.dispatcher().idOf(text.text()),
                     new GameException(ErrorCode.RATE_LIMITED, "slow down: at most " + shared.messagesPerSecond()
                             + " requests a second", retryAfter));
             return;
