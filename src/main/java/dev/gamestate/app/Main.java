@@ -59,7 +59,7 @@ public final class Main {
                 return;
             }
             if (!rest.isEmpty() && rest.get(0).equals("token")) {
-                mintToken(source.bind(), rest.subList(1, rest.size()));
+                mintToken(source.bindJwt(), rest.subList(1, rest.size()));
                 return;
             }
             if (!rest.isEmpty()) {
@@ -94,11 +94,10 @@ public final class Main {
         }
     }
 
-    private static void mintToken(GameConfig config, List<String> args) {
+    private static void mintToken(GameConfig.Jwt jwt, List<String> args) {
         if (args.isEmpty() || args.size() > 2) {
             exit(USAGE_ERROR, "usage: gamestate token USER [TTL_SECONDS]");
         }
-        GameConfig.Jwt jwt = config.auth().jwt();
         if (jwt.hmacSecret().isEmpty()) {
             exit(CONFIG_ERROR, "config error: auth.jwt.hmacSecret: dev tokens need an HS256 secret");
         }

@@ -106,6 +106,10 @@ final class ConfigBinder {
     }
 
     private GameConfig.Auth auth() {
+        return new GameConfig.Auth(jwt(), guest());
+    }
+
+    GameConfig.Jwt jwt() {
         ConfigReader jwt = root.at("auth").at("jwt");
         Optional<Secret> hmac = jwt.optionalString("hmacSecret").map(Secret::new);
         hmac.ifPresent(s -> requireSecretLength(jwt.key("hmacSecret"), s));
@@ -118,15 +122,16 @@ final class ConfigBinder {
         if (hmac.isEmpty() && jwks.isEmpty()) {
             throw new ConfigException("auth.jwt", "set hmacSecret (HS256) or jwksFile (RS256/ES256) so players can sign in");
         }
-        GameConfig.Jwt jwtConfig = new GameConfig.Jwt(hmac, jwks, jwt.optionalString("issuer"),
+        return new GameConfig.Jwt(hmac, jwks, jwt.optionalString("issuer"),
                 jwt.optionalString("audience"), jwt.duration("clockSkew", Duration.ZERO, Duration.ofMinutes(10)));
+    }
 
+    private GameConfig.Guest guest() {
         ConfigReader guest = root.at("auth").at("guest");
         Secret guestSecret = guest.optionalString("tokenSecret").map(Secret::new).orElseThrow(() ->
                 new ConfigException(guest.key("tokenSecret"), "is missing (at least 32 bytes; the same on every node)"));
         requireSecretLength(guest.key("tokenSecret"), guestSecret);
-        return new GameConfig.Auth(jwtConfig,
-                new GameConfig.Guest(guestSecret, guest.duration("tokenTtl", Duration.ofMinutes(1), Duration.ofDays(3660))));
+        return new GameConfig.Guest(guestSecret, guest.duration("tokenTtl", Duration.ofMinutes(1), Duration.ofDays(3660)));
     }
 
     private static void requireSecretLength(String key, Secret secret) {

@@ -83,6 +83,11 @@ public final class ConfigSource {
         return new ConfigBinder(tree).bind();
     }
 
+    /** Only the player JWT settings, validated; for tools that need nothing else (minting dev tokens). */
+    public GameConfig.Jwt bindJwt() {
+        return new ConfigBinder(tree).jwt();
+    }
+
     /** The environment variable that sets {@code key}, e.g. {@code GAMESTATE_SERVER_PORT}. */
     public static String envName(String key) {
         StringBuilder out = new StringBuilder(ENV_PREFIX);
