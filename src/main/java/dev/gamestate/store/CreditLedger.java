@@ -1,0 +1,115 @@
+package dev.gamestate.store;
+
+import dev.gamestate.config.GameConfig;
+import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.GameException;
+import dev.gamestate.core.Names;
+import dev.gamestate.state.Etcd;
+import dev.gamestate.state.JsonValues;
+import dev.gamestate.state.Keys;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Adds money to wallets for the admin API, exactly once per (user, request id): one transaction
+ * writes the wallet and the credit record, guarded by the record's absence and the wallet's revision.
+ */
+public final class CreditLedger {
+
+    /** The most one credit may add. */
+    public static final long MAX_CREDIT = 1_000_000_000_000L;
+    /** The longest user id; the same bound tokens are held to. */
+    static final int MAX_USER_ID_LENGTH = 128;
+
+    private final Etcd etcd;
+    private final JsonValues json;
+    private final Catalog catalog;
+    private final Wallets wallets;
+    private final Clock clock;
+
+    /** A ledger for the currencies of {@code economy} and {@code catalog}. */
+    public CreditLedger(Etcd etcd, JsonValues json, Catalog catalog, GameConfig.Economy economy) {
+        this.etcd = etcd;
+        this.json = json;
+        this.catalog = catalog;
+        this.wallets = new Wallets(etcd, json, economy.startingBalance());
+        this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * Adds {@code amount} of {@code currency} to {@code userId}'s wallet. The same request id again
+     * answers the first credit with {@code replayed: true}.
+     *
+     * @return the balance after the credit; fails with {@code invalid_payload} (unknown currency,
+     *         amount not 1 to 10^12, bad ids), {@code conflict} (the request id credited something
+     *         else), {@code limit_exceeded} (the balance would overflow) or {@code unavailable}
+     */
+    public CompletableFuture<CreditResult> credit(String userId, String currency, long amount, String requestId) {
+        try {
+            requireUserId(userId);
+            Names.requireRequestId("requestId", requestId);
+            if (currency == null || !catalog.currencies().contains(currency)) {
+                throw GameException.invalid("currency must be one of " + catalog.currencies());
+            }
+            if (amount < 1 || amount > MAX_CREDIT) {
+                throw GameException.invalid("amount must be 1 to " + MAX_CREDIT);
+            }
+        } catch (GameException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String creditId = UUID.randomUUID().toString();
+        ByteSequence recordKey = Keys.bytes(etcd.keys().credit(userId, requestId));
+        return OptimisticLoop.run(() -> etcd.call(() -> etcd.kv().txn()
+                        .Then(Op.get(recordKey, GetOption.DEFAULT), wallets.get(userId))
+                        .commit())
+                .thenCompose(read -> {
+                    Optional<KeyValue> earlier = read.getGetResponses().get(0).getKvs().stream().findFirst();
+                    if (earlier.isPresent()) {
+                        return CompletableFuture.completedFuture(
+                                Optional.of(answer(earlier.get(), currency, amount, requestId, creditId)));
+                    }
+                    Wallets.Snapshot wallet = wallets.snapshot(read.getGetResponses().get(1));
+                    Wallet after = wallet.wallet().credit(currency, amount);
+                    CreditRecord record = new CreditRecord(creditId, currency, amount, after.balance(), clock.millis());
+                    return etcd.call(() -> etcd.kv().txn()
+                                    .If(Catalog.absent(recordKey), wallets.unchanged(userId, wallet))
+                                    .Then(wallets.put(userId, after),
+                                            Op.put(recordKey, Keys.bytes(json.write(record)), PutOption.DEFAULT))
+                                    .Else(Op.get(recordKey, GetOption.DEFAULT))
+                                    .commit())
+                            .thenApply(r -> {
+                                if (r.isSucceeded()) {
+                                    return Optional.of(new CreditResult(after.balance(), false));
+                                }
+                                return r.getGetResponses().get(0).getKvs().stream().findFirst()
+                                        .map(kv -> answer(kv, currency, amount, requestId, creditId));
+                            });
+                }));
+    }
+
+    private CreditResult answer(KeyValue stored, String currency, long amount, String requestId, String creditId) {
+        CreditRecord record = json.read(stored.getValue(), CreditRecord.class);
+        if (!record.currency().equals(currency) || record.amount() != amount) {
+            throw new GameException(ErrorCode.CONFLICT, "requestId '" + requestId + "' already credited "
+                    + record.amount() + " " + record.currency());
+        }
+        return new CreditResult(record.balance(), !record.creditId().equals(creditId));
+    }
+
+    /** Throws {@code invalid_payload} unless {@code userId} could be a player's id. */
+    static String requireUserId(String userId) {
+        if (userId == null || userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH
+                || userId.chars().anyMatch(Character::isISOControl)) {
+            throw GameException.invalid("userId must be 1 to " + MAX_USER_ID_LENGTH
+                    + " characters without control characters");
+        }
+        return userId;
+    }
+}
