@@ -1,18 +1,24 @@
 package dev.gamestate.app;
 
+import dev.gamestate.admin.AdminApi;
 import dev.gamestate.auth.GuestTokens;
 import dev.gamestate.auth.PlayerTokenVerifier;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.event.EventRegistry;
+import dev.gamestate.messaging.MessagingService;
 import dev.gamestate.protocol.WireCodec;
+import dev.gamestate.rooms.RoomService;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.SessionDirectory;
 import dev.gamestate.state.StreamListener;
 import dev.gamestate.state.StreamWatch;
+import dev.gamestate.state.UserNotifications;
+import dev.gamestate.store.StoreService;
 import dev.gamestate.transport.GameServer;
+import dev.gamestate.transport.HttpEndpoint;
 import dev.gamestate.transport.OpsEndpoints;
 import dev.gamestate.transport.Ping;
 import dev.gamestate.transport.SessionRegistry;
@@ -100,10 +106,23 @@ public final class GameNode implements AutoCloseable {
         SessionRegistry sessions = new SessionRegistry();
         TransportMetrics transportMetrics = new TransportMetrics(meters, sessions);
 
+        UserNotifications notifications = new UserNotifications(etcd);
+        RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock);
+        MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
+                codec, clock);
+        StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec);
+        store.start().join();
+
         EventRegistry.Builder registry = EventRegistry.builder();
         Ping.register(registry, clock);
-        List<ConnectionListener> serviceListeners = new ArrayList<>();
-        List<StreamListener> streamListeners = new ArrayList<>();
+        rooms.register(registry);
+        messaging.register(registry);
+        store.register(registry);
+        List<ConnectionListener> serviceListeners = List.of(rooms, messaging);
+        List<StreamListener> streamListeners = List.of(rooms, messaging);
+        Optional<HttpEndpoint> admin = config.admin().enabled()
+                ? Optional.of(new AdminApi(config.admin(), rooms, messaging, store, codec))
+                : Optional.empty();
 
         StreamWatch watch = new StreamWatch(etcd, streamListeners, scheduler);
         watch.start().join();
@@ -114,7 +133,7 @@ public final class GameNode implements AutoCloseable {
         List<ConnectionListener> listeners = List.of(new SessionTracker(directory, nodeId, clock, serviceListeners));
         OpsEndpoints ops = new OpsEndpoints(etcd::ping, () -> false, meters::scrape);
         server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
-                listeners, ops, Optional.empty(), clock);
+                listeners, ops, admin, clock);
         closeInReverse.add(server);
         address = server.start();
         LOG.info("node {} ready on port {} (etcd {})", nodeId, address.getPort(), config.etcd().endpoints());

@@ -34,6 +34,7 @@ public final class WsClient implements AutoCloseable {
 
     private final WebSocket socket;
     private final LinkedBlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    // Frames already pulled from the inbox but not yet taken by an await, in arrival order.
     private final List<JsonNode> seen = new ArrayList<>();
     private final CompletableFuture<Integer> closeCode;
     private final AtomicInteger ids = new AtomicInteger();
@@ -111,10 +112,20 @@ public final class WsClient implements AutoCloseable {
         return await(f -> f.path("type").asText().equals(type), "a " + type + " frame");
     }
 
-    /** Waits for the next frame matching {@code match}; frames passed over stay in {@link #seen}. */
+    /**
+     * Waits for the first frame matching {@code match} and takes it; frames it passes over stay
+     * buffered, in order, for later awaits.
+     */
     public JsonNode await(Predicate<JsonNode> match, String what) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
+            synchronized (seen) {
+                for (int i = 0; i < seen.size(); i++) {
+                    if (match.test(seen.get(i))) {
+                        return seen.remove(i);
+                    }
+                }
+            }
             long left = deadline - System.nanoTime();
             JsonNode frame;
             try {
@@ -124,36 +135,37 @@ public final class WsClient implements AutoCloseable {
                 throw new AssertionError("interrupted waiting for " + what);
             }
             if (frame == null) {
-                throw new AssertionError("no " + what + " within " + WAIT + "; saw " + seen);
+                throw new AssertionError("no " + what + " within " + WAIT + "; unmatched frames: " + pending());
             }
             synchronized (seen) {
                 seen.add(frame);
             }
-            if (match.test(frame)) {
-                return frame;
-            }
         }
     }
 
-    /** The next frame, whatever it is, or null when none comes within {@code wait}. */
+    /** The next frame not yet taken, whatever it is, or null when none comes within {@code wait}. */
     public JsonNode poll(Duration wait) {
-        try {
-            JsonNode frame = inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
-            if (frame != null) {
-                synchronized (seen) {
-                    seen.add(frame);
-                }
+        synchronized (seen) {
+            if (!seen.isEmpty()) {
+                return seen.remove(0);
             }
-            return frame;
+        }
+        try {
+            return inbox.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;
         }
     }
 
-    /** Frames received but not yet consumed by an await. */
+    /** Frames received but not yet taken by an await or poll, in arrival order. */
     public List<JsonNode> pending() {
-        return List.copyOf(inbox);
+        List<JsonNode> all;
+        synchronized (seen) {
+            all = new ArrayList<>(seen);
+        }
+        all.addAll(inbox);
+        return all;
     }
 
     /** Waits for the server to close the socket; returns the close code. */

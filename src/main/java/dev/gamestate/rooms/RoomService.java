@@ -1,0 +1,268 @@
+package dev.gamestate.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gamestate.config.GameConfig;
+import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.GameException;
+import dev.gamestate.core.Names;
+import dev.gamestate.core.Namespace;
+import dev.gamestate.event.Connection;
+import dev.gamestate.event.ConnectionListener;
+import dev.gamestate.event.Event;
+import dev.gamestate.event.EventEncoder;
+import dev.gamestate.event.EventRegistry;
+import dev.gamestate.event.OutboundEvent;
+import dev.gamestate.event.Push;
+import dev.gamestate.event.Reply;
+import dev.gamestate.state.Etcd;
+import dev.gamestate.state.JsonValues;
+import dev.gamestate.state.NodeLease;
+import dev.gamestate.state.StreamListener;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rooms: subscriptions, broadcasts and the ordered stream every subscriber of a room sees.
+ *
+ * <p>State and history live in etcd ({@link RoomStream}); delivery runs through the node's watch,
+ * which hands each committed event to {@link #roomEvent}, and from there to this node's subscribers.
+ * A subscription registers before it reads the room, so it cannot miss an event committed after the
+ * seq it was told; everything at or below that seq is dropped, so it never sees one twice.
+ *
+ * <p>Subscribing again to a room the session is already subscribed to replaces the subscription: the
+ * ack carries a fresh snapshot and the events after it follow, none of them twice. Unsubscribing from
+ * a room the session is not subscribed to is answered with {@code {}} all the same.
+ */
+public final class RoomService implements StreamListener, ConnectionListener {
+
+    /** The user id of events the server itself causes. */
+    public static final String SYSTEM = "system";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
+    private static final long RESYNC_RETRY_MS = 1000;
+
+    private final GameConfig config;
+    private final EventEncoder encoder;
+    private final Clock clock;
+    private final EventIds ids;
+    private final RoomStream stream;
+    private final History history;
+    private final Subscriptions subscriptions;
+    private final SubscriberDirectory directory;
+
+    /**
+     * The rooms service of one node.
+     *
+     * @param config  the server configuration (rooms, limits, namespace policies)
+     * @param nodeId  this node's id, recorded with its subscriptions
+     * @param etcd    the etcd client
+     * @param lease   the node lease its subscription records hang on
+     * @param json    JSON for stored values
+     * @param encoder encodes pushed events
+     * @param clock   stamps events
+     */
+    public RoomService(GameConfig config, String nodeId, Etcd etcd, NodeLease lease, JsonValues json,
+                       EventEncoder encoder, Clock clock) {
+        this.config = config;
+        this.encoder = encoder;
+        this.clock = clock;
+        this.ids = new EventIds(clock);
+        this.stream = new RoomStream(etcd, json, encoder, config.rooms(),
+                new LeaseBuckets(etcd, config.rooms().historyTtl(), clock));
+        this.history = new History(stream, config.rooms(), json.mapper(), clock);
+        this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession());
+        this.directory = new SubscriberDirectory(etcd, lease, nodeId, subscriptions::all);
+    }
+
+    /** Binds {@code subscribe}, {@code unsubscribe} and {@code core.game.state.broadcast}. */
+    public void register(EventRegistry.Builder builder) {
+        builder.register(RoomEvents.SUBSCRIBE, this::subscribe)
+                .register(RoomEvents.UNSUBSCRIBE, this::unsubscribe)
+                .register(RoomEvents.BROADCAST, this::broadcast);
+    }
+
+    private CompletableFuture<Reply> subscribe(Event<SubscribePayload> event, Connection caller) {
+        String room = event.payload().room();
+        Namespace ns = caller.namespace();
+        // Registered before the read below: every event after the seq it returns reaches the subscription.
+        Subscription sub = subscriptions.add(caller, room);
+        CompletableFuture<Void> recorded = directory.add(sub).thenRun(() -> {
+            if (sub.isClosed() && subscriptions.current(caller, room).isEmpty()) {
+                directory.remove(List.of(sub)); // it ended while being recorded
+            }
+        });
+        OptionalLong since = event.payload().since();
+        CompletableFuture<Reply> reply = stream.read(ns, room).thenCompose(state ->
+                history.since(ns, room, since, state.seq()).thenApply(replay -> ack(sub, state, since, replay)));
+        return reply.thenCombine(recorded, (r, v) -> r).whenComplete((r, error) -> {
+            if (error != null) {
+                subscriptions.remove(sub);
+                if (subscriptions.current(caller, room).isEmpty()) {
+                    directory.remove(List.of(sub));
+                }
+            }
+        });
+    }
+
+    /** The subscribe ack; once it is queued, the replay follows and the subscription goes live. */
+    private Reply ack(Subscription sub, RoomStream.RoomState state, OptionalLong since, History.Replay replay) {
+        OptionalLong missed = since.isPresent()
+                ? OptionalLong.of(Math.max(0, state.seq() - since.getAsLong()))
+                : OptionalLong.empty();
+        SubscribeResult result = new SubscribeResult(sub.room(), state.seq(), state.state(), replay.recovered(), missed);
+        return Reply.of(result, () -> {
+            if (sub.start(replay.events(), state.seq())) {
+                resync(sub.namespace(), sub.room(), List.of(sub));
+            }
+        });
+    }
+
+    private CompletableFuture<Reply> unsubscribe(Event<UnsubscribePayload> event, Connection caller) {
+        Optional<Subscription> removed = subscriptions.remove(caller, event.payload().room());
+        if (removed.isEmpty()) {
+            return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
+        }
+        // The subscription is gone from this node whatever etcd says; its record only feeds the admin
+        // count, and a record left behind vanishes with the node lease.
+        return directory.remove(List.of(removed.get())).handle((v, error) -> {
+            if (error != null) {
+                LOG.warn("could not remove the subscription record of {} to {}: {}", caller.sessionId(),
+                        removed.get().room(), error.getMessage());
+            }
+            return Reply.of(new UnsubscribeResult());
+        });
+    }
+
+    private CompletableFuture<Reply> broadcast(Event<BroadcastPayload> event, Connection caller) {
+        BroadcastPayload p = event.payload();
+        if (!config.namespaces().of(caller.namespace()).allowBroadcast()) {
+            return forbidden("broadcast is not allowed in the " + caller.namespace().wire() + " namespace");
+        }
+        if (!isSubscribed(caller, p.room())) {
+            return forbidden("subscribe to room " + p.room() + " before broadcasting to it");
+        }
+        return publish(caller.namespace(), p.room(), p.patch(), p.data(), caller.userId()).thenApply(Reply::of);
+    }
+
+    /**
+     * Broadcasts to a room on behalf of {@code userId} ({@link #SYSTEM} for the admin API), with no
+     * permission check; completes once etcd committed the event.
+     */
+    public CompletableFuture<BroadcastResult> publish(Namespace ns, String room, Optional<JsonNode> patch,
+                                                      Optional<JsonNode> data, String userId) {
+        Optional<JsonNode> presentPatch = BroadcastPayload.present(patch);
+        Optional<JsonNode> presentData = BroadcastPayload.present(data);
+        try {
+            Names.requireId("room", room);
+            BroadcastPayload.requireContent(presentPatch, presentData);
+        } catch (GameException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String eventId = ids.next();
+        Instant now = clock.instant();
+        BroadcastEvent body = new BroadcastEvent(presentPatch, presentData);
+        return append(ns, room, presentPatch, seq -> new OutboundEvent(RoomEvents.BROADCAST.name(), eventId, ns,
+                userId, now, Optional.of(room), OptionalLong.of(seq), body))
+                .thenApply(seq -> new BroadcastResult(room, seq, eventId));
+    }
+
+    /**
+     * Appends an event to a room's ordered stream, applying {@code patch} to its state when present,
+     * and completes with its seq once committed. {@code eventAt} builds the event for the seq it gets;
+     * it must carry that seq. Every room event (broadcasts, room messages) goes through here.
+     */
+    public CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
+                                          LongFunction<OutboundEvent> eventAt) {
+        return stream.append(ns, room, patch, eventAt);
+    }
+
+    /** True when {@code connection} is subscribed to {@code room} on this node. */
+    public boolean isSubscribed(Connection connection, String room) {
+        return subscriptions.current(connection, room).isPresent();
+    }
+
+    /** A room's state, seq and subscriber count across the cluster, for the admin API. */
+    public CompletableFuture<RoomSnapshot> snapshot(Namespace ns, String room) {
+        try {
+            Names.requireId("room", room);
+        } catch (GameException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return stream.read(ns, room).thenCombine(directory.count(ns, room),
+                (state, count) -> new RoomSnapshot(room, state.seq(), state.state(), count));
+    }
+
+    /** Fans a committed room event out to this node's subscribers of that room; encoded once. */
+    @Override
+    public void roomEvent(Namespace ns, String room, long seq, byte[] event) {
+        Collection<Subscription> subs = subscriptions.inRoom(ns, room);
+        if (subs.isEmpty()) {
+            return;
+        }
+        Push push = Push.ofUtf8(event);
+        for (Subscription sub : subs) {
+            sub.offer(seq, push);
+        }
+    }
+
+    /**
+     * The watch lost events: holds every subscription here (they buffer what the restarted watch
+     * brings), reads each room and sends a {@code snapshot} event to the subscriptions that are behind.
+     */
+    @Override
+    public void resync() {
+        for (Subscriptions.RoomKey key : subscriptions.rooms()) {
+            List<Subscription> held = subscriptions.inRoom(key.namespace(), key.room()).stream()
+                    .filter(Subscription::holdForResync)
+                    .toList();
+            if (!held.isEmpty()) {
+                resync(key.namespace(), key.room(), held);
+            }
+        }
+    }
+
+    private void resync(Namespace ns, String room, List<Subscription> held) {
+        stream.read(ns, room).whenComplete((state, error) -> {
+            if (error != null) {
+                if (held.stream().anyMatch(s -> !s.isClosed())) {
+                    LOG.warn("could not read room {} to resync it ({}); retrying", room, error.getMessage());
+                    CompletableFuture.delayedExecutor(RESYNC_RETRY_MS, TimeUnit.MILLISECONDS)
+                            .execute(() -> resync(ns, room, held));
+                }
+                return;
+            }
+            Optional<Push> snapshot = held.stream().anyMatch(s -> s.lastSeq() < state.seq())
+                    ? Optional.of(Push.ofUtf8(encoder.encode(new OutboundEvent(RoomEvents.SNAPSHOT, ids.next(), ns,
+                    SYSTEM, clock.instant(), Optional.of(room), OptionalLong.of(state.seq()),
+                    new SnapshotEvent(state.state(), "resync")))))
+                    : Optional.empty();
+            held.forEach(sub -> sub.resynced(state.seq(), snapshot));
+        });
+    }
+
+    /** Drops every subscription of the closed connection. */
+    @Override
+    public void closed(Connection connection) {
+        List<Subscription> removed = subscriptions.removeAll(connection);
+        if (!removed.isEmpty()) {
+            directory.remove(removed).exceptionally(e -> {
+                LOG.warn("could not remove the subscription records of {}: {}", connection.sessionId(),
+                        e.getMessage());
+                return null;
+            });
+        }
+    }
+
+    private static <T> CompletableFuture<T> forbidden(String message) {
+        return CompletableFuture.failedFuture(new GameException(ErrorCode.FORBIDDEN, message));
+    }
+}

@@ -1,0 +1,14 @@
+package dev.gamestate.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A room as the admin API shows it.
+ *
+ * @param room        the room
+ * @param seq         the seq of its last event (0 when it has none)
+ * @param state       its state
+ * @param subscribers how many sessions are subscribed to it, on all nodes
+ */
+public record RoomSnapshot(String room, long seq, JsonNode state, long subscribers) {
+}

@@ -1,0 +1,13 @@
+package dev.gamestate.rooms;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The payload of a pushed {@code snapshot} event: the room's whole state at the event's seq, which
+ * replaces whatever the client had.
+ *
+ * @param state  the room's state
+ * @param reason why it was sent ({@code resync})
+ */
+public record SnapshotEvent(JsonNode state, String reason) {
+}

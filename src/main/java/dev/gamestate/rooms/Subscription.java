@@ -1,0 +1,151 @@
+package dev.gamestate.rooms;
+
+import dev.gamestate.core.Namespace;
+import dev.gamestate.event.Connection;
+import dev.gamestate.event.Push;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One connection's subscription to one room on this node. It pushes each event at most once and in
+ * seq order: anything at or below {@link #lastSeq} is dropped.
+ *
+ * <p>While it is held (before its subscribe ack went out, or while a resync reads the room) it buffers
+ * what the watch offers; releasing it pushes what the holder brings (the replay, a snapshot), then the
+ * buffered events above that, and goes live. Every push happens under the subscription's lock, so
+ * pushes from the watch thread and from a release never interleave out of order.
+ */
+final class Subscription {
+
+    /** A buffered event. */
+    private record Offered(long seq, Push push) {
+    }
+
+    private final Connection connection;
+    private final Namespace namespace;
+    private final String room;
+
+    private long lastSeq;
+    private boolean held = true;
+    private boolean stale;
+    private boolean closed;
+    private List<Offered> buffer = new ArrayList<>();
+
+    /** A new subscription, held until its subscribe ack went out. */
+    Subscription(Connection connection, Namespace namespace, String room) {
+        this.connection = connection;
+        this.namespace = namespace;
+        this.room = room;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    Namespace namespace() {
+        return namespace;
+    }
+
+    String room() {
+        return room;
+    }
+
+    synchronized long lastSeq() {
+        return lastSeq;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /** An event the watch saw: pushed now when live, kept for later while held, dropped when old. */
+    synchronized void offer(long seq, Push push) {
+        if (closed || seq <= lastSeq) {
+            return;
+        }
+        if (held) {
+            buffer.add(new Offered(seq, push));
+        } else {
+            connection.push(push);
+            lastSeq = seq;
+        }
+    }
+
+    /**
+     * Ends the subscribe hold: pushes {@code replay} (events up to {@code seq}), counts everything up to
+     * {@code seq} as seen, then pushes the buffered events above it.
+     *
+     * @return true when a resync ran while it was held, so its buffer may have a gap: it stays held
+     *         and the caller must read the room and {@link #resynced} it
+     */
+    synchronized boolean start(List<RoomStream.LoggedEvent> replay, long seq) {
+        if (closed) {
+            return false;
+        }
+        for (RoomStream.LoggedEvent event : replay) {
+            if (event.seq() > lastSeq) {
+                connection.push(Push.ofUtf8(event.frame()));
+                lastSeq = event.seq();
+            }
+        }
+        lastSeq = Math.max(lastSeq, seq);
+        if (stale) {
+            stale = false;
+            return true;
+        }
+        drain();
+        return false;
+    }
+
+    /**
+     * Starts a resync: a live subscription is held from now on; one still waiting for its subscribe
+     * ack is marked, and resyncs once it starts.
+     *
+     * @return true when this resync now holds it and must {@link #resynced} it
+     */
+    synchronized boolean holdForResync() {
+        if (closed) {
+            return false;
+        }
+        if (held) {
+            stale = true;
+            return false;
+        }
+        held = true;
+        buffer = new ArrayList<>();
+        return true;
+    }
+
+    /**
+     * Ends a resync hold: when the room moved past what this subscription saw, pushes {@code snapshot}
+     * (the room's state at {@code seq}); then the buffered events above it, and goes live.
+     */
+    synchronized void resynced(long seq, Optional<Push> snapshot) {
+        if (closed) {
+            return;
+        }
+        if (seq > lastSeq) {
+            snapshot.ifPresent(connection::push);
+            lastSeq = seq;
+        }
+        drain();
+    }
+
+    /** Stops all pushes; a closed subscription never comes back. */
+    synchronized void close() {
+        closed = true;
+        buffer = List.of();
+    }
+
+    private void drain() {
+        for (Offered event : buffer) {
+            if (event.seq() > lastSeq) {
+                connection.push(event.push());
+                lastSeq = event.seq();
+            }
+        }
+        buffer = new ArrayList<>();
+        held = false;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.gamestate.rooms;
+
+import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.GameException;
+import dev.gamestate.core.Namespace;
+import dev.gamestate.event.Connection;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This node's subscriptions, by room (for the watch's fan-out) and by session (for limits,
+ * unsubscribe and cleanup). A session holds at most one subscription per room.
+ */
+final class Subscriptions {
+
+    /** A room in a namespace. */
+    record RoomKey(Namespace namespace, String room) {
+    }
+
+    private final int maxPerSession;
+    private final Map<RoomKey, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Subscription>> bySession = new ConcurrentHashMap<>();
+
+    Subscriptions(int maxPerSession) {
+        this.maxPerSession = maxPerSession;
+    }
+
+    /**
+     * Registers a new, held subscription of {@code connection} to {@code room}. One that already
+     * existed is closed and replaced.
+     *
+     * @throws GameException {@code limit_exceeded} when the session already holds the most it may
+     */
+    Subscription add(Connection connection, String room) {
+        Map<String, Subscription> mine = bySession.computeIfAbsent(connection.sessionId(),
+                id -> new ConcurrentHashMap<>());
+        Subscription sub = new Subscription(connection, connection.namespace(), room);
+        Optional<Subscription> replaced;
+        synchronized (mine) {
+            if (!connection.isOpen()) {
+                // closed() may already have run for it; nothing must stay behind.
+                bySession.remove(connection.sessionId(), mine);
+                throw new GameException(ErrorCode.UNAVAILABLE, "the connection is closing");
+            }
+            replaced = Optional.ofNullable(mine.get(room));
+            if (replaced.isEmpty() && mine.size() >= maxPerSession) {
+                throw new GameException(ErrorCode.LIMIT_EXCEEDED,
+                        "a session may subscribe to at most " + maxPerSession + " rooms");
+            }
+            mine.put(room, sub);
+        }
+        byRoom.compute(new RoomKey(sub.namespace(), room), (k, subs) -> {
+            Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
+            set.add(sub);
+            return set;
+        });
+        replaced.ifPresent(this::dropFromRoom);
+        return sub;
+    }
+
+    /** The subscription {@code connection} holds on {@code room}, if any. */
+    Optional<Subscription> current(Connection connection, String room) {
+        Map<String, Subscription> mine = bySession.get(connection.sessionId());
+        return mine == null ? Optional.empty() : Optional.ofNullable(mine.get(room));
+    }
+
+    /** Closes and forgets {@code connection}'s subscription to {@code room}. */
+    Optional<Subscription> remove(Connection connection, String room) {
+        Map<String, Subscription> mine = bySession.get(connection.sessionId());
+        if (mine == null) {
+            return Optional.empty();
+        }
+        Subscription removed;
+        synchronized (mine) {
+            removed = mine.remove(room);
+        }
+        if (removed == null) {
+            return Optional.empty();
+        }
+        dropFromRoom(removed);
+        return Optional.of(removed);
+    }
+
+    /** Closes and forgets {@code sub} unless another subscription replaced it already. */
+    void remove(Subscription sub) {
+        Map<String, Subscription> mine = bySession.get(sub.connection().sessionId());
+        if (mine != null) {
+            synchronized (mine) {
+                mine.remove(sub.room(), sub);
+            }
+        }
+        dropFromRoom(sub);
+    }
+
+    /** Closes and forgets every subscription of {@code connection}. */
+    List<Subscription> removeAll(Connection connection) {
+        Map<String, Subscription> mine = bySession.remove(connection.sessionId());
+        if (mine == null) {
+            return List.of();
+        }
+        List<Subscription> removed;
+        synchronized (mine) {
+            removed = new ArrayList<>(mine.values());
+            mine.clear();
+        }
+        removed.forEach(this::dropFromRoom);
+        return removed;
+    }
+
+    /** The subscriptions of a room on this node; a live view, safe to iterate while it changes. */
+    Collection<Subscription> inRoom(Namespace namespace, String room) {
+        Set<Subscription> subs = byRoom.get(new RoomKey(namespace, room));
+        return subs == null ? List.of() : subs;
+    }
+
+    /** The rooms that have subscribers on this node. */
+    Set<RoomKey> rooms() {
+        return Set.copyOf(byRoom.keySet());
+    }
+
+    /** Every subscription on this node. */
+    List<Subscription> all() {
+        List<Subscription> all = new ArrayList<>();
+        byRoom.values().forEach(all::addAll);
+        return all;
+    }
+
+    private void dropFromRoom(Subscription sub) {
+        sub.close();
+        byRoom.computeIfPresent(new RoomKey(sub.namespace(), sub.room()), (k, subs) -> {
+            subs.remove(sub);
+            return subs.isEmpty() ? null : subs;
+        });
+    }
+}
