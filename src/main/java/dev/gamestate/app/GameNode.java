@@ -9,6 +9,7 @@ import dev.gamestate.event.EventRegistry;
 import dev.gamestate.messaging.MessagingService;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.RoomService;
+import dev.gamestate.state.Compactor;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.NodeLease;
@@ -127,6 +128,9 @@ public final class GameNode implements AutoCloseable {
         StreamWatch watch = new StreamWatch(etcd, streamListeners, scheduler);
         watch.start().join();
         closeInReverse.add(watch);
+        Compactor compactor = new Compactor(etcd, config.etcd().compactionInterval(), scheduler);
+        compactor.start();
+        closeInReverse.add(compactor);
 
         GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
         PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);

@@ -97,12 +97,16 @@ final class ConfigBinder {
         if (leaseTtl.toMillis() % 1000 != 0) {
             throw new ConfigException(r.key("leaseTtl"), "etcd leases count whole seconds");
         }
+        Duration compaction = r.duration("compactionInterval", Duration.ZERO, Duration.ofDays(7));
+        if (!compaction.isZero() && compaction.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new ConfigException(r.key("compactionInterval"), "must be 0s (off) or at least 10s");
+        }
         Optional<String> user = r.optionalString("user");
         Optional<Secret> password = r.optionalString("password").map(Secret::new);
         if (user.isPresent() != password.isPresent()) {
             throw new ConfigException(r.key(user.isPresent() ? "password" : "user"), "user and password go together");
         }
-        return new GameConfig.Etcd(endpoints, prefix, timeout, leaseTtl, user, password);
+        return new GameConfig.Etcd(endpoints, prefix, timeout, leaseTtl, compaction, user, password);
     }
 
     private GameConfig.Auth auth() {

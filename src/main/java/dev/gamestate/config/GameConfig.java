@@ -38,6 +38,7 @@ public record GameConfig(
             String keyPrefix,
             Duration requestTimeout,
             Duration leaseTtl,
+            Duration compactionInterval,
             Optional<String> user,
             Optional<Secret> password) {
     }
