@@ -1,6 +1,7 @@
 package dev.gamestate.admin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -154,6 +155,9 @@ public final class AdminApi implements HttpEndpoint {
         } catch (MismatchedInputException e) {
             throw GameException.invalid(field(e) + " has the wrong type");
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException) {
+                throw new GameException(ErrorCode.BAD_REQUEST, "body is not valid JSON");
+            }
             throw GameException.invalid("body does not fit this call");
         } catch (JsonProcessingException e) {
             throw new GameException(ErrorCode.BAD_REQUEST, "body is not valid JSON");

@@ -106,7 +106,33 @@ final class ConfigBinder {
         if (user.isPresent() != password.isPresent()) {
             throw new ConfigException(r.key(user.isPresent() ? "password" : "user"), "user and password go together");
         }
-        return new GameConfig.Etcd(endpoints, prefix, timeout, leaseTtl, compaction, user, password);
+        return new GameConfig.Etcd(endpoints, prefix, timeout, leaseTtl, compaction, user, password, etcdTls(r.at("tls")));
+    }
+
+    private static Optional<GameConfig.EtcdTls> etcdTls(ConfigReader r) {
+        Optional<Path> ca = readableFile(r, "caFile");
+        Optional<Path> cert = readableFile(r, "certFile");
+        Optional<Path> key = readableFile(r, "keyFile");
+        if (cert.isPresent() != key.isPresent()) {
+            throw new ConfigException(r.key(cert.isPresent() ? "keyFile" : "certFile"), "certFile and keyFile go together");
+        }
+        if (ca.isEmpty()) {
+            if (cert.isPresent()) {
+                throw new ConfigException(r.key("caFile"), "is required when a client certificate is set");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new GameConfig.EtcdTls(ca.get(), cert, key));
+    }
+
+    private static Optional<Path> readableFile(ConfigReader r, String name) {
+        Optional<Path> path = r.optionalString(name).map(Path::of);
+        path.ifPresent(p -> {
+            if (!Files.isReadable(p)) {
+                throw new ConfigException(r.key(name), "cannot read " + p);
+            }
+        });
+        return path;
     }
 
     private GameConfig.Auth auth() {

@@ -40,7 +40,12 @@ public record GameConfig(
             Duration leaseTtl,
             Duration compactionInterval,
             Optional<String> user,
-            Optional<Secret> password) {
+            Optional<Secret> password,
+            Optional<EtcdTls> tls) {
+    }
+
+    /** TLS towards etcd: the CA that signs etcd's certificate, and optionally a client certificate. */
+    public record EtcdTls(Path caFile, Optional<Path> certFile, Optional<Path> keyFile) {
     }
 
     /** Token verification for both namespaces. */

@@ -1,5 +1,6 @@
 package dev.gamestate.state;
 
+import dev.gamestate.config.ConfigException;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
@@ -44,6 +45,18 @@ public final class Etcd implements AutoCloseable {
                 .keepaliveTimeout(config.requestTimeout());
         config.user().ifPresent(u -> builder.user(Keys.bytes(u)));
         config.password().ifPresent(p -> builder.password(Keys.bytes(p.value())));
+        config.tls().ifPresent(tls -> {
+            try {
+                builder.sslContext(ssl -> {
+                    ssl.trustManager(tls.caFile().toFile());
+                    if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
+                        ssl.keyManager(tls.certFile().get().toFile(), tls.keyFile().get().toFile());
+                    }
+                });
+            } catch (javax.net.ssl.SSLException e) {
+                throw new ConfigException("etcd.tls", "cannot load the TLS files: " + e.getMessage());
+            }
+        });
         return new Etcd(builder.build(), new Keys(config.keyPrefix()), config.requestTimeout());
     }
 
