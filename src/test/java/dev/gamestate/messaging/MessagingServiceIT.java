@@ -1,6 +1,6 @@
 package dev.gamestate.messaging;
 
-import static dev.gamestate.rooms.TestNode.PATIENCE;
+import static dev.gamestate.rooms.ServiceNode.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -13,7 +13,7 @@ import dev.gamestate.core.Namespace;
 import dev.gamestate.core.Principal;
 import dev.gamestate.rooms.RecordingConnection;
 import dev.gamestate.rooms.RoomService;
-import dev.gamestate.rooms.TestNode;
+import dev.gamestate.rooms.ServiceNode;
 import dev.gamestate.testing.EtcdExtension;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -35,20 +35,20 @@ class MessagingServiceIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String SEND = "core.game.state.send_message";
 
-    private final List<TestNode> nodes = new ArrayList<>();
-    private final Map<TestNode, MessagingService> messaging = new HashMap<>();
+    private final List<ServiceNode> nodes = new ArrayList<>();
+    private final Map<ServiceNode, MessagingService> messaging = new HashMap<>();
 
     @AfterEach
     void stopNodes() {
-        nodes.forEach(TestNode::close);
+        nodes.forEach(ServiceNode::close);
     }
 
     private GameConfig config(Map<String, String> overrides) {
-        return TestNode.config(ETCD.endpointsCsv(), overrides);
+        return ServiceNode.config(ETCD.endpointsCsv(), overrides);
     }
 
-    private TestNode node(GameConfig config, String name) {
-        TestNode node = TestNode.start(config, name);
+    private ServiceNode node(GameConfig config, String name) {
+        ServiceNode node = ServiceNode.start(config, name);
         MessagingService service = new MessagingService(config, node.etcd(), node.rooms(), node.sessions(),
                 node.notifications(), node.outbox(), node.codec(), Clock.systemUTC());
         node.add(service, service, service::register);
@@ -57,13 +57,13 @@ class MessagingServiceIT {
         return node;
     }
 
-    private TestNode node() {
+    private ServiceNode node() {
         return node(config(Map.of()), "node-a");
     }
 
     @Test
     void aRoomMessageJoinsTheRoomStreamWithoutChangingTheState() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         RecordingConnection bob = node.player("bob");
         node.request(alice, "subscribe", "{\"room\":\"chat\"}");
@@ -92,7 +92,7 @@ class MessagingServiceIT {
 
     @Test
     void aRoomMessageNeedsASubscription() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
 
         GameException error = node.refused(alice, SEND, "{\"room\":\"chat\",\"text\":\"hi\"}");
@@ -103,7 +103,7 @@ class MessagingServiceIT {
 
     @Test
     void malformedMessagesAreInvalidPayloads() {
-        TestNode node = node(config(Map.of("GAMESTATE_MESSAGING_MAX_TEXT_LENGTH", "10")), "node-a");
+        ServiceNode node = node(config(Map.of("GAMESTATE_MESSAGING_MAX_TEXT_LENGTH", "10")), "node-a");
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"chat\"}");
 
@@ -129,8 +129,8 @@ class MessagingServiceIT {
     @Test
     void aDirectMessageReachesTheRecipientLiveOnAnotherNode() {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection alice = a.player("alice");
         RecordingConnection bobOnB = b.player("bob");
         RecordingConnection bobOnA = a.player("bob");
@@ -155,7 +155,7 @@ class MessagingServiceIT {
 
     @Test
     void guestsMayNotSendDirectMessagesByDefault() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection guest = node.guest("guest-1");
         node.guest("guest-2");
 
@@ -166,8 +166,8 @@ class MessagingServiceIT {
     @Test
     void aDirectMessageToAnAbsentUserWaitsInTheInboxAndIsDeliveredOnceOnTheNextConnection() {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection alice = a.player("alice");
         List<String> ids = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
@@ -194,8 +194,8 @@ class MessagingServiceIT {
     @Test
     void twoConnectionsOpeningAtOnceShareTheInboxWithoutDuplicates() {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection alice = a.player("alice");
         for (int i = 1; i <= 40; i++) {
             a.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"m" + i + "\"}");
@@ -218,8 +218,8 @@ class MessagingServiceIT {
     @Test
     void aMessageQueuedJustAsTheUserConnectedIsDeliveredByTheWatch() {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection alice = a.player("alice");
         // Bob's socket is open on node B but not yet in the session directory: the sender sees no session.
         RecordingConnection bob = new RecordingConnection("b-early", Principal.player("bob", Optional.empty()));
@@ -234,7 +234,7 @@ class MessagingServiceIT {
 
     @Test
     void aFullInboxRefusesMoreMessages() {
-        TestNode node = node(config(Map.of("GAMESTATE_MESSAGING_INBOX_MAX_MESSAGES", "2")), "node-a");
+        ServiceNode node = node(config(Map.of("GAMESTATE_MESSAGING_INBOX_MAX_MESSAGES", "2")), "node-a");
         RecordingConnection alice = node.player("alice");
         node.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"1\"}");
         node.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"2\"}");
@@ -248,8 +248,8 @@ class MessagingServiceIT {
     @Test
     void aUserNotificationReachesEverySessionButTheSkippedOne() {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection buyer = a.player("alice");
         RecordingConnection phone = b.player("alice");
         RecordingConnection tablet = a.player("alice");
@@ -265,7 +265,7 @@ class MessagingServiceIT {
 
     @Test
     void theAdminSendsAsSystemWithoutASubscription() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection bob = node.player("bob");
         node.request(bob, "subscribe", "{\"room\":\"news\"}");
         MessagingService service = messaging.get(node);

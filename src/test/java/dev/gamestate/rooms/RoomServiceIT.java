@@ -1,6 +1,6 @@
 package dev.gamestate.rooms;
 
-import static dev.gamestate.rooms.TestNode.PATIENCE;
+import static dev.gamestate.rooms.ServiceNode.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -34,30 +34,30 @@ class RoomServiceIT {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String BROADCAST = "core.game.state.broadcast";
 
-    private final List<TestNode> nodes = new ArrayList<>();
+    private final List<ServiceNode> nodes = new ArrayList<>();
 
     @AfterEach
     void stopNodes() {
-        nodes.forEach(TestNode::close);
+        nodes.forEach(ServiceNode::close);
     }
 
     private GameConfig config(Map<String, String> overrides) {
-        return TestNode.config(ETCD.endpointsCsv(), overrides);
+        return ServiceNode.config(ETCD.endpointsCsv(), overrides);
     }
 
-    private TestNode node(GameConfig config, String name) {
-        TestNode node = TestNode.start(config, name);
+    private ServiceNode node(GameConfig config, String name) {
+        ServiceNode node = ServiceNode.start(config, name);
         nodes.add(node);
         return node;
     }
 
-    private TestNode node() {
+    private ServiceNode node() {
         return node(config(Map.of()), "node-a");
     }
 
     @Test
     void subscribingToAnUntouchedRoomAnswersSeqZeroAndAnEmptyState() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
 
         JsonNode ack = node.request(alice, "subscribe", "{\"room\":\"match-1\"}");
@@ -67,7 +67,7 @@ class RoomServiceIT {
 
     @Test
     void broadcastPatchesTheStateAndReachesEverySubscriberWithTheSenderIncluded() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         RecordingConnection bob = node.player("bob");
         node.request(alice, "subscribe", "{\"room\":\"match-1\"}");
@@ -96,7 +96,7 @@ class RoomServiceIT {
 
     @Test
     void dataWithoutPatchIsCarriedAndLeavesTheStateAsItWas() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"r\"}");
         node.request(alice, BROADCAST, "{\"room\":\"r\",\"patch\":{\"hp\":10}}");
@@ -110,7 +110,7 @@ class RoomServiceIT {
 
     @Test
     void unsubscribeAnswersAnEmptyObjectAndStopsTheEvents() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         RecordingConnection bob = node.player("bob");
         node.request(alice, "subscribe", "{\"room\":\"r\"}");
@@ -127,7 +127,7 @@ class RoomServiceIT {
 
     @Test
     void malformedRequestsAreInvalidPayloads() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"r\"}");
 
@@ -151,7 +151,7 @@ class RoomServiceIT {
 
     @Test
     void broadcastingToARoomNotSubscribedToIsForbidden() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
 
         GameException error = node.refused(alice, BROADCAST, "{\"room\":\"r\",\"data\":1}");
@@ -162,7 +162,7 @@ class RoomServiceIT {
 
     @Test
     void guestsMayNotBroadcastByDefault() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection guest = node.guest("guest-1");
         node.request(guest, "subscribe", "{\"room\":\"lobby\"}");
 
@@ -172,7 +172,7 @@ class RoomServiceIT {
 
     @Test
     void guestsMayBroadcastWhenTheConfigurationAllowsIt() {
-        TestNode node = node(config(Map.of("GAMESTATE_NAMESPACES_GUEST_ALLOW_BROADCAST", "true")), "node-a");
+        ServiceNode node = node(config(Map.of("GAMESTATE_NAMESPACES_GUEST_ALLOW_BROADCAST", "true")), "node-a");
         RecordingConnection guest = node.guest("guest-1");
         node.request(guest, "subscribe", "{\"room\":\"lobby\"}");
 
@@ -181,7 +181,7 @@ class RoomServiceIT {
 
     @Test
     void aPatchThatWouldGrowTheStatePastTheLimitIsTooLargeAndChangesNothing() {
-        TestNode node = node(config(Map.of("GAMESTATE_ROOMS_MAX_STATE_BYTES", "64")), "node-a");
+        ServiceNode node = node(config(Map.of("GAMESTATE_ROOMS_MAX_STATE_BYTES", "64")), "node-a");
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"r\"}");
 
@@ -195,7 +195,7 @@ class RoomServiceIT {
 
     @Test
     void aSessionHoldsNoMoreSubscriptionsThanTheLimit() {
-        TestNode node = node(config(Map.of("GAMESTATE_LIMITS_MAX_SUBSCRIPTIONS_PER_SESSION", "2")), "node-a");
+        ServiceNode node = node(config(Map.of("GAMESTATE_LIMITS_MAX_SUBSCRIPTIONS_PER_SESSION", "2")), "node-a");
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"r1\"}");
         node.request(alice, "subscribe", "{\"room\":\"r2\"}");
@@ -208,7 +208,7 @@ class RoomServiceIT {
 
     @Test
     void subscribingAgainAnswersAFreshSnapshotAndNeverRepeatsAnEvent() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"r\"}");
         node.request(alice, BROADCAST, "{\"room\":\"r\",\"patch\":{\"n\":1}}");
@@ -226,8 +226,8 @@ class RoomServiceIT {
     @Test
     void twoPublishersOnTwoNodesGiveEverySubscriberOneGaplessOrder() throws Exception {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection pubA = a.player("pub-a");
         RecordingConnection pubB = b.player("pub-b");
         List<RecordingConnection> subscribers = List.of(a.player("s1"), b.player("s2"), b.player("s3"));
@@ -262,7 +262,7 @@ class RoomServiceIT {
         assertThat(folded.path("B").asInt()).isEqualTo(perPublisher - 1);
     }
 
-    private static void publish(TestNode node, RecordingConnection c, String name, int count) {
+    private static void publish(ServiceNode node, RecordingConnection c, String name, int count) {
         for (int i = 0; i < count; i++) {
             node.request(c, BROADCAST, "{\"room\":\"arena\",\"patch\":{\"" + name + "\":" + i
                     + ",\"last\":\"" + name + i + "\"}}");
@@ -272,8 +272,8 @@ class RoomServiceIT {
     @Test
     void aLateSubscriberGetsTheStateAtItsSeqAndThenExactlyTheLaterEvents() throws Exception {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection publisher = a.player("pub");
         a.request(publisher, "subscribe", "{\"room\":\"r\"}");
         AtomicInteger published = new AtomicInteger();
@@ -302,7 +302,7 @@ class RoomServiceIT {
 
     @Test
     void subscribingWithSinceReplaysWhatWasMissedThenGoesLive() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection publisher = node.player("pub");
         RecordingConnection first = node.player("alice");
         node.request(publisher, "subscribe", "{\"room\":\"r\"}");
@@ -332,7 +332,7 @@ class RoomServiceIT {
 
     @Test
     void aSinceBeyondTheHistoryIsNotRecoveredAndTheLogKeepsOnlyTheHistorySize() {
-        TestNode node = node(config(Map.of("GAMESTATE_ROOMS_HISTORY_SIZE", "5")), "node-a");
+        ServiceNode node = node(config(Map.of("GAMESTATE_ROOMS_HISTORY_SIZE", "5")), "node-a");
         RecordingConnection publisher = node.player("pub");
         node.request(publisher, "subscribe", "{\"room\":\"r\"}");
         for (int i = 1; i <= 10; i++) {
@@ -356,7 +356,7 @@ class RoomServiceIT {
 
     @Test
     void eventsOlderThanTheHistoryTtlAreNotReplayed() {
-        TestNode node = node(config(Map.of("GAMESTATE_ROOMS_HISTORY_TTL", "1s")), "node-a");
+        ServiceNode node = node(config(Map.of("GAMESTATE_ROOMS_HISTORY_TTL", "1s")), "node-a");
         RecordingConnection publisher = node.player("pub");
         node.request(publisher, "subscribe", "{\"room\":\"r\"}");
         node.request(publisher, BROADCAST, "{\"room\":\"r\",\"data\":1}");
@@ -370,7 +370,7 @@ class RoomServiceIT {
 
     @Test
     void aGuestInLobbySeesNothingOfThePrivateLobby() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection player = node.player("alice");
         RecordingConnection guest = node.guest("guest-1");
         node.request(player, "subscribe", "{\"room\":\"lobby\"}");
@@ -391,8 +391,8 @@ class RoomServiceIT {
     @Test
     void theAdminSnapshotCountsSubscribersOnEveryNode() {
         GameConfig config = config(Map.of());
-        TestNode a = node(config, "node-a");
-        TestNode b = node(config, "node-b");
+        ServiceNode a = node(config, "node-a");
+        ServiceNode b = node(config, "node-b");
         RecordingConnection alice = a.player("alice");
         RecordingConnection bob = b.player("bob");
         a.request(alice, "subscribe", "{\"room\":\"r\"}");
@@ -412,7 +412,7 @@ class RoomServiceIT {
 
     @Test
     void aResyncSendsASnapshotToSubscriptionsThatFellBehind() {
-        TestNode node = node();
+        ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"r\"}");
         node.request(alice, BROADCAST, "{\"room\":\"r\",\"patch\":{\"n\":1}}");
@@ -433,7 +433,7 @@ class RoomServiceIT {
 
     @Test
     void theAdminPublishValidatesLikeTheRequest() {
-        TestNode node = node();
+        ServiceNode node = node();
 
         var noContent = node.rooms().publish(Namespace.PRIVATE, "r", Optional.empty(), Optional.empty(), "system");
         var badRoom = node.rooms().publish(Namespace.PRIVATE, "no/slash", Optional.empty(), Optional.of(json("1")),

@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  * codec and registry, and a reply's afterSend runs right after its ack is recorded, as in the
  * transport.
  */
-public final class TestNode implements AutoCloseable {
+public final class ServiceNode implements AutoCloseable {
 
     private static final AtomicInteger SESSIONS = new AtomicInteger();
 
@@ -68,7 +68,7 @@ public final class TestNode implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile EventRegistry registry;
 
-    private TestNode(GameConfig config, String nodeId) {
+    private ServiceNode(GameConfig config, String nodeId) {
         this.config = config;
         this.nodeId = nodeId;
         this.etcd = Etcd.create(config.etcd());
@@ -104,8 +104,8 @@ public final class TestNode implements AutoCloseable {
     }
 
     /** Starts a node named {@code nodeId}. */
-    public static TestNode start(GameConfig config, String nodeId) {
-        return new TestNode(config, nodeId);
+    public static ServiceNode start(GameConfig config, String nodeId) {
+        return new ServiceNode(config, nodeId);
     }
 
     /**
