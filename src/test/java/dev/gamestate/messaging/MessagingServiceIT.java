@@ -1,5 +1,6 @@
 package dev.gamestate.messaging;
 
+import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.rooms.ServiceNode.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,7 +12,6 @@ import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.core.Principal;
-import dev.gamestate.rooms.RecordingConnection;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.rooms.ServiceNode;
 import dev.gamestate.testing.EtcdExtension;

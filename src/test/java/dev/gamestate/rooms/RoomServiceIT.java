@@ -1,5 +1,6 @@
 package dev.gamestate.rooms;
 
+import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.rooms.ServiceNode.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

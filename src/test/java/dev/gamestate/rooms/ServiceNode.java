@@ -1,5 +1,6 @@
 package dev.gamestate.rooms;
 
+import dev.gamestate.testing.RecordingConnection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.config.ConfigSource;
 import dev.gamestate.config.GameConfig;

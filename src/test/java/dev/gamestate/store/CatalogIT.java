@@ -1,5 +1,6 @@
 package dev.gamestate.store;
 
+import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.store.StoreNode.await;
 import static dev.gamestate.store.StoreNode.failure;
 import static dev.gamestate.store.StoreNode.good;

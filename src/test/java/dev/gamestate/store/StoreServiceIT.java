@@ -1,5 +1,6 @@
 package dev.gamestate.store;
 
+import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.store.StoreNode.await;
 import static dev.gamestate.store.StoreNode.failure;
 import static dev.gamestate.store.StoreNode.good;
@@ -234,7 +235,7 @@ class StoreServiceIT {
         assertThat(frame.has("seq")).isFalse();
         assertThat(frame.get("payload")).isEqualTo(
                 StoreNode.CODEC.mapper().readTree(StoreNode.CODEC.json(result)));
-        assertThat(ann.pushes()).isEmpty();
+        assertThat(ann.frames()).isEmpty();
     }
 
     @Test

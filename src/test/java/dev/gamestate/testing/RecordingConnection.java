@@ -1,4 +1,4 @@
-package dev.gamestate.rooms;
+package dev.gamestate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +10,10 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A connection whose socket is a list: every frame queued on it, acks included, in order. */
+/**
+ * A connection without a socket, for service tests: every frame queued on it, acks included, is kept
+ * in order.
+ */
 public final class RecordingConnection implements Connection {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -19,6 +22,16 @@ public final class RecordingConnection implements Connection {
     private final Principal principal;
     private final List<byte[]> frames = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
+
+    /** A player connection with a random session id. */
+    public static RecordingConnection player(String userId) {
+        return new RecordingConnection("s-" + java.util.UUID.randomUUID(), Principal.player(userId, java.util.Optional.empty()));
+    }
+
+    /** A guest connection with a random session id. */
+    public static RecordingConnection guest(String userId) {
+        return new RecordingConnection("s-" + java.util.UUID.randomUUID(), Principal.guest(userId));
+    }
 
     /** A connection of {@code principal} with session {@code sessionId}. */
     public RecordingConnection(String sessionId, Principal principal) {
