@@ -4,7 +4,7 @@ import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
-import dev.gamestate.rooms.LeaseBuckets;
+import dev.gamestate.state.LeaseBuckets;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.Keys;
 import io.etcd.jetcd.ByteSequence;

@@ -14,7 +14,7 @@ import dev.gamestate.event.OutboundEvent;
 import dev.gamestate.event.Outbox;
 import dev.gamestate.event.Push;
 import dev.gamestate.event.Reply;
-import dev.gamestate.rooms.EventIds;
+import dev.gamestate.event.EventIds;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.SessionDirectory;

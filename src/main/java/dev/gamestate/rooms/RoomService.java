@@ -1,5 +1,7 @@
 package dev.gamestate.rooms;
 
+import dev.gamestate.state.LeaseBuckets;
+import dev.gamestate.event.EventIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;

@@ -1,5 +1,6 @@
 package dev.gamestate.rooms;
 
+import dev.gamestate.state.LeaseBuckets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.gamestate.config.GameConfig;

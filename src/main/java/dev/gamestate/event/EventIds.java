@@ -1,4 +1,4 @@
-package dev.gamestate.rooms;
+package dev.gamestate.event;
 
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,6 +1,5 @@
-package dev.gamestate.rooms;
+package dev.gamestate.state;
 
-import dev.gamestate.state.Etcd;
 import io.etcd.jetcd.options.PutOption;
 import java.time.Clock;
 import java.time.Duration;
