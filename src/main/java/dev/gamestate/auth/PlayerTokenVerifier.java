@@ -99,7 +99,8 @@ public final class PlayerTokenVerifier {
         }
         Instant expiresAt = checkTimes(claims);
         checkIssuerAndAudience(claims);
-        return Principal.player(subject(claims), Optional.of(expiresAt));
+        // The connection lives as long as the token is accepted: until exp plus the tolerated skew.
+        return Principal.player(subject(claims), Optional.of(expiresAt.plus(clockSkew)));
     }
 
     private static JWSVerifier macVerifier(Secret secret) {

@@ -63,8 +63,14 @@ public final class SessionDirectory {
                 .thenApply(r -> r.getCount());
     }
 
+    /** The stored form: the namespace by its wire name, as keys and clients spell it. */
+    private record Stored(String sessionId, String userId, String namespace, String node, Instant connectedAt) {
+    }
+
     private CompletableFuture<Void> write(SessionRecord session, PutOption option) {
-        return etcd.call(() -> etcd.kv().put(key(session), Keys.bytes(json.write(session)), option))
+        Stored stored = new Stored(session.sessionId(), session.userId(), session.namespace().wire(), session.node(),
+                session.connectedAt());
+        return etcd.call(() -> etcd.kv().put(key(session), Keys.bytes(json.write(stored)), option))
                 .thenApply(r -> null);
     }
 

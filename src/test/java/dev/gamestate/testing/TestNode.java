@@ -42,6 +42,8 @@ public final class TestNode implements AutoCloseable {
         env.put("GAMESTATE_AUTH_GUEST_TOKEN_SECRET", GUEST_SECRET);
         env.put("GAMESTATE_ETCD_LEASE_TTL", "3s");
         env.put("GAMESTATE_ETCD_REQUEST_TIMEOUT", "2s");
+        // One clock for server and tokens: no skew, so a token closes its socket right at exp.
+        env.put("GAMESTATE_AUTH_JWT_CLOCK_SKEW", "0s");
         return env;
     }
 
