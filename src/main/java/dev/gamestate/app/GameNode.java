@@ -144,10 +144,18 @@ public final class GameNode implements AutoCloseable {
     }
 
     private void awaitEtcd(Etcd etcd) {
-        // A node that cannot reach etcd at start has nothing to serve: say so plainly and stop.
-        if (!etcd.ping().join()) {
-            throw new IllegalStateException("etcd at " + config.etcd().endpoints() + " did not answer within "
-                    + config.etcd().requestTimeout() + " (etcd.endpoints)");
+        // etcd may still be starting (or the first connection be slow): try for a while, then say
+        // plainly that a node without etcd has nothing to serve.
+        Duration patience = config.etcd().startupTimeout();
+        long deadline = System.nanoTime() + patience.toNanos();
+        int attempts = 0;
+        while (!etcd.ping().join()) {
+            attempts++;
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("etcd at " + config.etcd().endpoints() + " did not answer within "
+                        + patience + " (" + attempts + " tries; see etcd.endpoints, etcd.startupTimeout)");
+            }
+            LOG.info("waiting for etcd at {}", config.etcd().endpoints());
         }
     }
 

@@ -93,6 +93,7 @@ final class ConfigBinder {
             throw new ConfigException(r.key("keyPrefix"), "must start and end with '/', e.g. /gamestate/, got '" + prefix + "'");
         }
         Duration timeout = r.duration("requestTimeout", Duration.ofMillis(100), Duration.ofMinutes(5));
+        Duration startup = r.duration("startupTimeout", Duration.ofMillis(100), Duration.ofHours(1));
         Duration leaseTtl = r.duration("leaseTtl", Duration.ofSeconds(2), Duration.ofHours(1));
         if (leaseTtl.toMillis() % 1000 != 0) {
             throw new ConfigException(r.key("leaseTtl"), "etcd leases count whole seconds");
@@ -106,7 +107,7 @@ final class ConfigBinder {
         if (user.isPresent() != password.isPresent()) {
             throw new ConfigException(r.key(user.isPresent() ? "password" : "user"), "user and password go together");
         }
-        return new GameConfig.Etcd(endpoints, prefix, timeout, leaseTtl, compaction, user, password, etcdTls(r.at("tls")));
+        return new GameConfig.Etcd(endpoints, prefix, timeout, startup, leaseTtl, compaction, user, password, etcdTls(r.at("tls")));
     }
 
     private static Optional<GameConfig.EtcdTls> etcdTls(ConfigReader r) {

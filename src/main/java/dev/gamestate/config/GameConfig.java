@@ -37,6 +37,7 @@ public record GameConfig(
             List<String> endpoints,
             String keyPrefix,
             Duration requestTimeout,
+            Duration startupTimeout,
             Duration leaseTtl,
             Duration compactionInterval,
             Optional<String> user,

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.testing.EtcdExtension;
 import dev.gamestate.testing.TestNode;
 import dev.gamestate.testing.WsClient;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +90,47 @@ class GameFlowIT {
         try (WsClient gina = nodeB.player("gina")) {
             assertThat(gina.awaitType("core.game.state.send_message").path("payload").path("text").asText())
                     .isEqualTo("later");
+        }
+    }
+
+    @Test
+    void twentyCopiesOfOneRequestIdOverTwoConnectionsOnTwoNodesMakeOnePurchase() {
+        try (WsClient one = nodeA.player("hana"); WsClient two = nodeB.player("hana")) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                ids.add("A" + one.send("core.game.state.buy_good", "{\"goodId\":\"shield\",\"requestId\":\"race-1\"}"));
+                ids.add("B" + two.send("core.game.state.buy_good", "{\"goodId\":\"shield\",\"requestId\":\"race-1\"}"));
+            }
+            List<JsonNode> results = ids.stream()
+                    .map(id -> (id.startsWith("A") ? one : two).awaitReply(id.substring(1)))
+                    .peek(reply -> assertThat(reply.get("type").asText()).as(reply.toString()).isEqualTo("ack"))
+                    .map(reply -> reply.get("result")).toList();
+            assertThat(results).extracting(r -> r.get("purchaseId").asText()).containsOnly(
+                    results.get(0).get("purchaseId").asText());
+            assertThat(results).filteredOn(r -> !r.get("replayed").asBoolean()).hasSize(1);
+            JsonNode wallet = one.ack("wallet", "{}");
+            assertThat(wallet.path("balance").path("gold").asLong()).isEqualTo(1000 - 60);
+            assertThat(wallet.path("inventory").path("shield").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void fifteenRacingPurchasesOfOneHundredAgainstOneThousandMakeExactlyTen() {
+        try (WsClient one = nodeA.player("ivan"); WsClient two = nodeB.player("ivan")) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                WsClient c = i % 2 == 0 ? one : two;
+                ids.add((i % 2 == 0 ? "A" : "B")
+                        + c.send("core.game.state.buy_good", "{\"goodId\":\"sword\",\"requestId\":\"sword-" + i + "\"}"));
+            }
+            List<JsonNode> replies = ids.stream()
+                    .map(id -> (id.startsWith("A") ? one : two).awaitReply(id.substring(1))).toList();
+            assertThat(replies).filteredOn(r -> r.get("type").asText().equals("ack")).hasSize(10);
+            assertThat(replies).filteredOn(r -> r.get("type").asText().equals("error"))
+                    .extracting(r -> r.path("error").path("code").asText()).containsOnly("insufficient_funds").hasSize(5);
+            JsonNode wallet = two.ack("wallet", "{}");
+            assertThat(wallet.path("balance").path("gold").asLong()).isZero();
+            assertThat(wallet.path("inventory").path("sword").asInt()).isEqualTo(10);
         }
     }
 }
