@@ -195,7 +195,8 @@ final class ConfigBinder {
         return new GameConfig.Rooms(
                 r.intValue("historySize", 1, 100_000),
                 r.duration("historyTtl", Duration.ofSeconds(1), Duration.ofDays(30)),
-                r.intValue("maxStateBytes", 2, MAX_VALUE_BYTES));
+                r.intValue("maxStateBytes", 2, MAX_VALUE_BYTES),
+                r.intValue("maxPendingWrites", 1, 100_000));
     }
 
     private GameConfig.Messaging messaging() {

@@ -89,7 +89,7 @@ public record GameConfig(
     }
 
     /** Room state and history bounds. */
-    public record Rooms(int historySize, Duration historyTtl, int maxStateBytes) {
+    public record Rooms(int historySize, Duration historyTtl, int maxStateBytes, int maxPendingWrites) {
     }
 
     /** Chat and inbox bounds. */

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 
 /**
@@ -63,9 +64,18 @@ final class RoomStream {
     record LoggedEvent(long seq, byte[] frame) {
     }
 
-    private enum Outcome { COMMITTED, CONFLICT, LEASE_GONE }
+    /** {@link #commit} results that are not a revision. */
+    private static final long CONFLICT = 0;
+    private static final long LEASE_GONE = -1;
 
     private record RoomKey(Namespace ns, String room) {
+    }
+
+    /**
+     * This node's queue of appends to one room: the turn the next append waits for, how many are
+     * queued, and the room as the last commit left it (so a queued append need not read it again).
+     */
+    private record Queue(CompletableFuture<Void> tail, int depth, Optional<RoomState> lastCommitted) {
     }
 
     private final Etcd etcd;
@@ -73,8 +83,9 @@ final class RoomStream {
     private final EventEncoder encoder;
     private final GameConfig.Rooms config;
     private final LeaseBuckets history;
-    // Appends to one room from this node wait their turn, so they do not race each other's compare.
-    private final Map<RoomKey, CompletableFuture<Void>> tails = new ConcurrentHashMap<>();
+    // Appends to one room from this node wait their turn, so they do not race each other's compare;
+    // the queue is bounded by rooms.maxPendingWrites, and an entry lives only while appends are queued.
+    private final Map<RoomKey, Queue> queues = new ConcurrentHashMap<>();
 
     RoomStream(Etcd etcd, JsonValues json, EventEncoder encoder, GameConfig.Rooms config, LeaseBuckets history) {
         this.etcd = etcd;
@@ -134,78 +145,123 @@ final class RoomStream {
                                    LongFunction<OutboundEvent> eventAt) {
         RoomKey key = new RoomKey(ns, room);
         CompletableFuture<Void> turn = new CompletableFuture<>();
-        CompletableFuture<Void> previous = tails.put(key, turn);
-        CompletableFuture<Void> ready = previous == null ? CompletableFuture.completedFuture(null) : previous;
-        CompletableFuture<Long> appended = ready.thenCompose(v -> attempt(ns, room, patch, eventAt, 1));
+        AtomicReference<CompletableFuture<Void>> previous = new AtomicReference<>();
+        Queue queued = queues.compute(key, (k, q) -> {
+            if (q == null) {
+                return new Queue(turn, 1, Optional.empty());
+            }
+            if (q.depth() >= config.maxPendingWrites()) {
+                return q; // full: this append is refused below
+            }
+            previous.set(q.tail());
+            return new Queue(turn, q.depth() + 1, q.lastCommitted());
+        });
+        if (queued.tail() != turn) {
+            return CompletableFuture.failedFuture(new GameException(ErrorCode.UNAVAILABLE, "room " + room
+                    + " has " + config.maxPendingWrites() + " writes queued on this node; retry", RETRY_AFTER_MS));
+        }
+        CompletableFuture<Void> ready = previous.get() == null ? CompletableFuture.completedFuture(null) : previous.get();
+        CompletableFuture<Long> appended = ready.thenCompose(v -> attempt(key, patch, eventAt, 1));
         appended.whenComplete((seq, error) -> {
-            tails.remove(key, turn);
+            if (error != null) {
+                forget(key); // an unknown outcome: the next append reads the room afresh
+            }
+            queues.computeIfPresent(key, (k, q) -> q.depth() <= 1 ? null : new Queue(q.tail(), q.depth() - 1,
+                    q.lastCommitted()));
             turn.complete(null);
         });
         return appended;
     }
 
-    private CompletableFuture<Long> attempt(Namespace ns, String room, Optional<JsonNode> patch,
-                                            LongFunction<OutboundEvent> eventAt, int attempt) {
-        return read(ns, room).thenCompose(current -> {
-            JsonNode next = current.state();
-            if (patch.isPresent()) {
-                next = MergePatch.apply(current.state(), patch.get());
-                int size = json.write(next).length;
-                if (size > config.maxStateBytes()) {
-                    throw new GameException(ErrorCode.TOO_LARGE, "the room's state would be " + size
-                            + " bytes, over the limit of " + config.maxStateBytes());
-                }
+    private CompletableFuture<Long> attempt(RoomKey key, Optional<JsonNode> patch, LongFunction<OutboundEvent> eventAt,
+                                            int attempt) {
+        Optional<RoomState> known = attempt == 1
+                ? Optional.ofNullable(queues.get(key)).flatMap(Queue::lastCommitted) : Optional.empty();
+        CompletableFuture<RoomState> current = known.isPresent()
+                ? CompletableFuture.completedFuture(known.get()) : read(key.ns(), key.room());
+        return current.thenCompose(room -> {
+            JsonNode next = patch.isPresent() ? MergePatch.apply(room.state(), patch.get()) : room.state();
+            byte[] stateBytes = json.write(next);
+            if (patch.isPresent() && stateBytes.length > config.maxStateBytes()) {
+                throw new GameException(ErrorCode.TOO_LARGE, "the room's state would be " + stateBytes.length
+                        + " bytes, over the limit of " + config.maxStateBytes());
             }
-            long seq = current.seq() + 1;
-            byte[] stored = json.write(new StoredRoom(seq, next));
+            long seq = room.seq() + 1;
+            byte[] stored = storedRoom(seq, stateBytes);
             byte[] frame = encoder.encode(eventAt.apply(seq));
             return history.putOption()
-                    .thenCompose(lease -> commit(ns, room, current, seq, stored, frame, lease)
-                            .thenCompose(outcome -> switch (outcome) {
-                                case COMMITTED -> CompletableFuture.completedFuture(seq);
-                                case CONFLICT -> retry(ns, room, patch, eventAt, attempt);
-                                case LEASE_GONE -> {
-                                    history.forget(lease.getLeaseId());
-                                    yield retry(ns, room, patch, eventAt, attempt);
+                    .thenCompose(lease -> commit(key, room, seq, stored, frame, lease)
+                            .thenCompose(revision -> {
+                                if (revision > 0) {
+                                    remember(key, new RoomState(seq, next, revision));
+                                    return CompletableFuture.completedFuture(seq);
                                 }
+                                forget(key);
+                                if (revision == LEASE_GONE) {
+                                    history.forget(lease.getLeaseId());
+                                }
+                                return retry(key, patch, eventAt, attempt);
                             }));
         });
     }
 
-    private CompletableFuture<Long> retry(Namespace ns, String room, Optional<JsonNode> patch,
-                                          LongFunction<OutboundEvent> eventAt, int attempt) {
+    /** {@code {"seq":N,"state":…}} around already encoded state bytes: the state is serialised once. */
+    private static byte[] storedRoom(long seq, byte[] state) {
+        byte[] head = ("{\"seq\":" + seq + ",\"state\":").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + state.length + 1];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(state, 0, out, head.length, state.length);
+        out[out.length - 1] = '}';
+        return out;
+    }
+
+    private void remember(RoomKey key, RoomState state) {
+        queues.computeIfPresent(key, (k, q) -> new Queue(q.tail(), q.depth(), Optional.of(state)));
+    }
+
+    private void forget(RoomKey key) {
+        queues.computeIfPresent(key, (k, q) -> new Queue(q.tail(), q.depth(), Optional.empty()));
+    }
+
+    private CompletableFuture<Long> retry(RoomKey key, Optional<JsonNode> patch, LongFunction<OutboundEvent> eventAt,
+                                          int attempt) {
         if (attempt >= MAX_ATTEMPTS) {
             return CompletableFuture.failedFuture(new GameException(ErrorCode.UNAVAILABLE,
-                    "room " + room + " is too busy right now; retry", RETRY_AFTER_MS));
+                    "room " + key.room() + " is too busy right now; retry", RETRY_AFTER_MS));
         }
         // Jittered, growing backoff so that contending nodes stop colliding.
         long cap = Math.min(100, 5L << Math.min(attempt, 5));
         long delay = ThreadLocalRandom.current().nextLong(cap / 2, cap + 1);
         return CompletableFuture.supplyAsync(() -> attempt + 1,
                         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS))
-                .thenCompose(next -> attempt(ns, room, patch, eventAt, next));
+                .thenCompose(next -> attempt(key, patch, eventAt, next));
     }
 
-    private CompletableFuture<Outcome> commit(Namespace ns, String room, RoomState current, long seq,
-                                              byte[] stored, byte[] frame, PutOption lease) {
-        ByteSequence stateKey = stateKey(ns, room);
+    /**
+     * Runs the append transaction; completes with the commit's revision (the state key's new mod
+     * revision), {@link #CONFLICT} when another writer got there first, or {@link #LEASE_GONE} when
+     * the history lease expired.
+     */
+    private CompletableFuture<Long> commit(RoomKey key, RoomState current, long seq, byte[] stored, byte[] frame,
+                                           PutOption lease) {
+        ByteSequence stateKey = stateKey(key.ns(), key.room());
         Cmp unchanged = current.modRevision() > 0
                 ? new Cmp(stateKey, Cmp.Op.EQUAL, CmpTarget.modRevision(current.modRevision()))
                 : new Cmp(stateKey, Cmp.Op.EQUAL, CmpTarget.version(0));
         List<Op> ops = new ArrayList<>(3);
         ops.add(Op.put(stateKey, Keys.bytes(stored), PutOption.DEFAULT));
-        ops.add(Op.put(Keys.bytes(etcd.keys().roomEvent(ns, room, seq)), Keys.bytes(frame), lease));
+        ops.add(Op.put(Keys.bytes(etcd.keys().roomEvent(key.ns(), key.room(), seq)), Keys.bytes(frame), lease));
         long trimmed = seq - config.historySize();
         if (trimmed >= 1) {
-            ops.add(Op.delete(Keys.bytes(etcd.keys().roomEvent(ns, room, trimmed)), DeleteOption.DEFAULT));
+            ops.add(Op.delete(Keys.bytes(etcd.keys().roomEvent(key.ns(), key.room(), trimmed)), DeleteOption.DEFAULT));
         }
         return etcd.call(() -> etcd.kv().txn().If(unchanged).Then(ops.toArray(Op[]::new)).commit()
                 .handle((response, error) -> {
                     if (error == null) {
-                        return response.isSucceeded() ? Outcome.COMMITTED : Outcome.CONFLICT;
+                        return response.isSucceeded() ? response.getHeader().getRevision() : CONFLICT;
                     }
                     if (LeaseBuckets.isLeaseGone(error)) {
-                        return Outcome.LEASE_GONE;
+                        return LEASE_GONE;
                     }
                     throw Etcd.unavailable(error);
                 }));

@@ -128,6 +128,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException && connection != null) {
             connection.close(CloseCode.MESSAGE_TOO_BIG);
+        } else if (cause instanceof java.io.IOException) {
+            // The peer went away or the socket was cut (a slow consumer's pending writes fail this way).
+            LOG.debug("{} socket error: {}", connection, cause.toString());
+            ctx.close();
         } else if (connection != null) {
             LOG.warn("closing {} after an unexpected error", connection, cause);
             connection.close(CloseCode.INTERNAL_ERROR);
