@@ -59,11 +59,16 @@ public final class StreamWatch implements AutoCloseable {
         return lastRevision;
     }
 
-    private synchronized void open() {
-        if (closed) {
-            return;
+    // jetcd calls a watch listener while holding its own lock, and takes that lock in watch() and
+    // close(): this class never calls jetcd while holding its monitor, or the two deadlock.
+    private void open() {
+        int gen;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            gen = ++generation;
         }
-        int gen = ++generation;
         WatchOption option = WatchOption.builder()
                 .isPrefix(true)
                 .withRevision(lastRevision + 1)
@@ -71,20 +76,33 @@ public final class StreamWatch implements AutoCloseable {
                 .withProgressNotify(true)
                 .withRequireLeader(true)
                 .build();
-        watcher = etcd.watch().watch(Keys.bytes(prefix), option, new Listener(gen));
-        LOG.debug("watching {} from revision {}", prefix, lastRevision + 1);
+        Watch.Watcher opened = etcd.watch().watch(Keys.bytes(prefix), option, new Listener(gen));
+        boolean current;
+        synchronized (this) {
+            current = !closed && gen == generation;
+            if (current) {
+                watcher = opened;
+            }
+        }
+        if (current) {
+            LOG.debug("watching {} from revision {}", prefix, lastRevision + 1);
+        } else {
+            opened.close(); // closed, or already failed and reopened, while it was being opened
+        }
     }
 
     private void reopen(int gen, long delayMs) {
+        Watch.Watcher old;
         synchronized (this) {
             if (closed || gen != generation) {
                 return;
             }
-            Watch.Watcher old = watcher;
-            if (old != null) {
-                old.close();
-            }
+            old = watcher;
+            watcher = null;
             generation++;
+        }
+        if (old != null) {
+            old.close();
         }
         scheduler.schedule(this::open, delayMs, TimeUnit.MILLISECONDS);
     }
@@ -136,10 +154,15 @@ public final class StreamWatch implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        closed = true;
-        if (watcher != null) {
-            watcher.close();
+    public void close() {
+        Watch.Watcher open;
+        synchronized (this) {
+            closed = true;
+            open = watcher;
+            watcher = null;
+        }
+        if (open != null) {
+            open.close();
         }
     }
 
@@ -169,8 +192,8 @@ public final class StreamWatch implements AutoCloseable {
 
         @Override
         public void onError(Throwable error) {
-            if (closed) {
-                return;
+            if (closed || gen != generation) {
+                return; // from a watcher already replaced or closed
             }
             if (error instanceof CompactedException compacted) {
                 LOG.warn("watch resume point {} was compacted (now {}); resyncing subscribers",
@@ -185,7 +208,7 @@ public final class StreamWatch implements AutoCloseable {
 
         @Override
         public void onCompleted() {
-            if (!closed) {
+            if (!closed && gen == generation) {
                 LOG.warn("watch on {} ended; resuming at revision {}", prefix, lastRevision + 1);
                 reopen(gen, RETRY_MS);
             }
