@@ -39,6 +39,7 @@ public final class GameServer implements AutoCloseable {
     private final SessionRegistry sessions;
     private final EventLoopGroup group;
     private final GameServerInitializer initializer;
+    private final RequestDispatcher dispatcher;
     private final boolean epoll;
     private volatile Channel serverChannel;
     private volatile boolean draining;
@@ -59,7 +60,7 @@ public final class GameServer implements AutoCloseable {
         GameConfig.Limits limits = config.limits();
         Welcome.Limits welcomeLimits = new Welcome.Limits(limits.maxFrameBytes(), limits.messagesPerSecond(),
                 limits.outboundBufferBytes(), config.messaging().maxTextLength(), config.rooms().maxStateBytes());
-        RequestDispatcher dispatcher = new RequestDispatcher(codec, registry, metrics, clock);
+        this.dispatcher = new RequestDispatcher(codec, registry, metrics, clock);
         WebSocketFrameHandler.Shared shared = new WebSocketFrameHandler.Shared(codec, dispatcher, sessions,
                 List.copyOf(listeners), metrics, clock, config.server().nodeId(), welcomeLimits,
                 limits.messagesPerSecond(), limits.maxViolations());
@@ -94,8 +95,8 @@ public final class GameServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, closes every session with 1001, and waits (up to {@code budget}) for the
-     * sockets to go.
+     * Stops accepting, lets requests already running finish and answer, closes every session with
+     * 1001, and waits (up to {@code budget} in all) for the sockets to go.
      */
     public void drain(Duration budget) {
         draining = true;
@@ -104,9 +105,16 @@ public final class GameServer implements AutoCloseable {
         if (listener != null) {
             listener.close().awaitUninterruptibly(budget.toMillis());
         }
+        dispatcher.drain();
+        // Half the budget for replies of running requests, the rest for the closing handshakes.
+        awaitUntil(() -> dispatcher.inFlight() == 0, System.nanoTime() + budget.toNanos() / 2);
         int count = sessions.closeAll(CloseCode.GOING_AWAY);
         LOG.info("draining: closing {} sessions", count);
-        while (sessions.size() > 0 && System.nanoTime() < deadline) {
+        awaitUntil(() -> sessions.size() == 0, deadline);
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier done, long deadlineNanos) {
+        while (!done.getAsBoolean() && System.nanoTime() < deadlineNanos) {
             try {
                 Thread.sleep(10); // polling a count under a deadline; nothing to wait on
             } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import dev.gamestate.protocol.FrameException;
 import dev.gamestate.protocol.WireCodec;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,11 +22,14 @@ import org.slf4j.LoggerFactory;
 final class RequestDispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestDispatcher.class);
+    private static final long DRAINING_RETRY_AFTER_MS = 100;
 
     private final WireCodec codec;
     private final EventRegistry registry;
     private final TransportMetrics metrics;
     private final Clock clock;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
 
     RequestDispatcher(WireCodec codec, EventRegistry registry, TransportMetrics metrics, Clock clock) {
         this.codec = codec;
@@ -52,7 +56,14 @@ final class RequestDispatcher {
         }
         String id = envelope.id();
         String typeName = envelope.type();
+        if (draining) {
+            replyError(connection, Optional.of(id), new GameException(ErrorCode.UNAVAILABLE,
+                    "this node is shutting down; reconnect and retry", DRAINING_RETRY_AFTER_MS));
+            return;
+        }
+        inFlight.incrementAndGet();
         registry.dispatch(event, connection).whenComplete((reply, error) -> {
+            inFlight.decrementAndGet();
             if (error != null) {
                 GameException failure = GameException.from(error);
                 if (failure.code() == ErrorCode.INTERNAL) {
@@ -64,6 +75,19 @@ final class RequestDispatcher {
             }
             metrics.request(typeName, System.nanoTime() - started);
         });
+    }
+
+    /**
+     * Stops taking requests (new ones answer {@code unavailable}); those already running finish and
+     * get their replies, so a client never retries a write whose ack was lost to the shutdown.
+     */
+    void drain() {
+        draining = true;
+    }
+
+    /** Requests dispatched and not yet answered. */
+    int inFlight() {
+        return inFlight.get();
     }
 
     private <P extends dev.gamestate.event.EventPayload> Event<P> decode(Envelope envelope, EventType<P> type,
