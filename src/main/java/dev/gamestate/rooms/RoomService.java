@@ -1,7 +1,5 @@
 package dev.gamestate.rooms;
 
-import dev.gamestate.state.LeaseBuckets;
-import dev.gamestate.event.EventIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
@@ -12,12 +10,14 @@ import dev.gamestate.event.Connection;
 import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.event.Event;
 import dev.gamestate.event.EventEncoder;
+import dev.gamestate.event.EventIds;
 import dev.gamestate.event.EventRegistry;
 import dev.gamestate.event.OutboundEvent;
 import dev.gamestate.event.Push;
 import dev.gamestate.event.Reply;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
+import dev.gamestate.state.LeaseBuckets;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.StreamListener;
 import java.time.Clock;

@@ -1,6 +1,5 @@
 package dev.gamestate.rooms;
 
-import dev.gamestate.state.LeaseBuckets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.gamestate.config.GameConfig;
@@ -12,6 +11,7 @@ import dev.gamestate.event.OutboundEvent;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.Keys;
+import dev.gamestate.state.LeaseBuckets;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;

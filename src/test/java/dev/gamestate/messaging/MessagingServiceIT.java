@@ -1,6 +1,5 @@
 package dev.gamestate.messaging;
 
-import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.rooms.ServiceNode.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,6 +14,7 @@ import dev.gamestate.core.Principal;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.rooms.ServiceNode;
 import dev.gamestate.testing.EtcdExtension;
+import dev.gamestate.testing.RecordingConnection;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.gamestate.rooms;
 
-import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.rooms.ServiceNode.PATIENCE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -14,6 +13,7 @@ import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.state.Keys;
 import dev.gamestate.testing.EtcdExtension;
+import dev.gamestate.testing.RecordingConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

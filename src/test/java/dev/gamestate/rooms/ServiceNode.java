@@ -1,6 +1,5 @@
 package dev.gamestate.rooms;
 
-import dev.gamestate.testing.RecordingConnection;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.config.ConfigSource;
 import dev.gamestate.config.GameConfig;
@@ -23,6 +22,7 @@ import dev.gamestate.state.SessionDirectory;
 import dev.gamestate.state.StreamListener;
 import dev.gamestate.state.StreamWatch;
 import dev.gamestate.state.UserNotifications;
+import dev.gamestate.testing.RecordingConnection;
 import io.etcd.jetcd.options.GetOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;

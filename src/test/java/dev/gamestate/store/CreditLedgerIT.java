@@ -1,6 +1,5 @@
 package dev.gamestate.store;
 
-import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.store.StoreNode.await;
 import static dev.gamestate.store.StoreNode.failure;
 import static dev.gamestate.store.StoreNode.good;
@@ -9,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.testing.EtcdExtension;
+import dev.gamestate.testing.RecordingConnection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.gamestate.store;
 
-import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.store.StoreNode.await;
 import static dev.gamestate.store.StoreNode.good;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,6 +10,7 @@ import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.state.Keys;
 import dev.gamestate.testing.EtcdExtension;
+import dev.gamestate.testing.RecordingConnection;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;

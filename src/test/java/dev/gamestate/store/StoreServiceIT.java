@@ -1,6 +1,5 @@
 package dev.gamestate.store;
 
-import dev.gamestate.testing.RecordingConnection;
 import static dev.gamestate.store.StoreNode.await;
 import static dev.gamestate.store.StoreNode.failure;
 import static dev.gamestate.store.StoreNode.good;
@@ -19,6 +18,7 @@ import dev.gamestate.state.UserNotifications;
 import dev.gamestate.store.StoreEvents.BuyGoodRequest;
 import dev.gamestate.store.StoreEvents.CatalogRequest;
 import dev.gamestate.testing.EtcdExtension;
+import dev.gamestate.testing.RecordingConnection;
 import io.etcd.jetcd.kv.GetResponse;
 import java.time.Duration;
 import java.time.Instant;
