@@ -97,6 +97,7 @@ class WatchCompactionIT {
             alice.awaitSeq(room, FROZEN_TO, Player.WAIT);
             publish(bob, room, FROZEN_TO + 1, FROZEN_TO + 1);
             alice.awaitSeq(room, FROZEN_TO + 1, Player.WAIT);
+            bob.awaitSeq(room, FROZEN_TO + 1, Player.WAIT);
             assertThat(alice.roomFrames(room).getLast().path("seq").asLong()).isEqualTo(FROZEN_TO + 1);
             assertThat(Seqs.of(bob.roomFrames(room))).isEqualTo(Seqs.range(1, FROZEN_TO + 1));
             try (WsClient carol = other.player("carol")) {
