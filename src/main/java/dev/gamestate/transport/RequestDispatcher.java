@@ -44,14 +44,20 @@ final class RequestDispatcher {
         Event<?> event;
         try {
             envelope = codec.envelope(text);
-            EventType<?> type = registry.type(envelope.type()).orElseThrow(() -> new GameException(
-                    ErrorCode.UNKNOWN_TYPE, "unknown type '" + envelope.type() + "'"));
-            event = decode(envelope, type, connection);
         } catch (FrameException e) {
             replyError(connection, e.requestId(), e.error());
             return;
-        } catch (GameException e) {
-            replyError(connection, idOf(text), e);
+        }
+        Optional<EventType<?>> type = registry.type(envelope.type());
+        if (type.isEmpty()) {
+            replyError(connection, Optional.of(envelope.id()),
+                    new GameException(ErrorCode.UNKNOWN_TYPE, "unknown type '" + envelope.type() + "'"));
+            return;
+        }
+        try {
+            event = decode(envelope, type.get(), connection);
+        } catch (FrameException e) {
+            replyError(connection, e.requestId(), e.error());
             return;
         }
         String id = envelope.id();
