@@ -11,6 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
@@ -128,6 +129,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException && connection != null) {
             connection.close(CloseCode.MESSAGE_TOO_BIG);
+        } else if (cause instanceof CorruptedWebSocketFrameException violation) {
+            // The frame decoder already sent the close frame (1007 invalid UTF-8, 1009 too large, ...).
+            LOG.debug("{} broke the protocol: {}", connection, violation.getMessage());
+            if (connection != null) {
+                connection.markClosedBy(violation.closeStatus().code());
+            }
         } else if (cause instanceof java.io.IOException) {
             // The peer went away or the socket was cut (a slow consumer's pending writes fail this way).
             LOG.debug("{} socket error: {}", connection, cause.toString());

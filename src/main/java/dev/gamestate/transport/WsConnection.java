@@ -95,6 +95,20 @@ final class WsConnection implements Connection {
         }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Records that the protocol layer already closed the socket with {@code code} (a frame violation);
+     * nothing more is sent.
+     */
+    void markClosedBy(int code) {
+        if (closing.compareAndSet(false, true)) {
+            for (CloseCode known : CloseCode.values()) {
+                if (known.code() == code) {
+                    metrics.closed(known);
+                }
+            }
+        }
+    }
+
     @Override
     public String toString() {
         return "session " + sessionId + " (" + principal.namespace().wire() + "/" + principal.userId() + ")";
