@@ -84,7 +84,19 @@ public final class Main {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LoggerFactory.getLogger(Main.class).info("shutting down");
-            node.close();
+            // The JVM exits when this hook returns: give the orderly close server.shutdownTimeout at most,
+            // even when etcd does not answer the lease revoke.
+            Thread closer = new Thread(node::close, "gamestate-close");
+            closer.setDaemon(true);
+            closer.start();
+            try {
+                closer.join(config.server().shutdownTimeout().toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (closer.isAlive()) {
+                LoggerFactory.getLogger(Main.class).warn("shutdown took longer than server.shutdownTimeout; exiting");
+            }
             stopped.countDown();
         }, "gamestate-shutdown"));
         try {
