@@ -1,7 +1,6 @@
 package dev.gamestate.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.testing.EtcdCluster;
@@ -66,15 +65,7 @@ class EtcdMinorityLossIT {
     /** Puts every member back to running and healthy, whatever the test did to it. */
     @AfterEach
     void restoreMembers() {
-        for (EtcdProcess member : ETCD.cluster().members()) {
-            if (member.isPaused()) {
-                member.resume();
-            }
-            if (!member.isRunning()) {
-                member.restart();
-            }
-        }
-        await().atMost(DELIVERY).until(() -> ETCD.cluster().members().stream().allMatch(EtcdProcess::isHealthy));
+        ETCD.cluster().restoreAll(DELIVERY);
     }
 
     @Test

@@ -40,17 +40,10 @@ class EtcdQuorumLossIT {
     private static final String BROADCAST = "core.game.state.broadcast";
     private static final String BUY = "core.game.state.buy_good";
 
-    /** Puts every member back to running, whatever the test did to it. */
+    /** Puts every member back to running and healthy, whatever the test did to it. */
     @AfterEach
     void restoreMembers() {
-        for (EtcdProcess member : ETCD.cluster().members()) {
-            if (member.isPaused()) {
-                member.resume();
-            }
-            if (!member.isRunning()) {
-                member.restart();
-            }
-        }
+        ETCD.cluster().restoreAll(RECOVERY);
     }
 
     @Test

@@ -8,11 +8,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 
 /**
  * A cluster of real etcd member processes on loopback ports, in a temporary directory.
@@ -173,6 +175,22 @@ public final class EtcdCluster implements AutoCloseable {
         EtcdProcess member = members.getFirst();
         member.deleteOnClose(directory);
         return member;
+    }
+
+    /**
+     * Puts every member back to running and waits (up to {@code patience}) until all are healthy,
+     * whatever a fault test did to them (killed, paused).
+     */
+    public void restoreAll(Duration patience) {
+        for (EtcdProcess member : members()) {
+            if (member.isPaused()) {
+                member.resume();
+            }
+            if (!member.isRunning()) {
+                member.restart();
+            }
+        }
+        Awaitility.await().atMost(patience).until(() -> members().stream().allMatch(EtcdProcess::isHealthy));
     }
 
     /** Stops every member (SIGTERM to all, then waiting for each) and deletes the temporary directory. */

@@ -72,15 +72,7 @@ class EtcdClusterIT {
         /** Puts every member back to running and healthy, whatever the test did to it. */
         @AfterEach
         void restoreMembers() {
-            for (EtcdProcess member : ETCD.cluster().members()) {
-                if (member.isPaused()) {
-                    member.resume();
-                }
-                if (!member.isRunning()) {
-                    member.restart();
-                }
-            }
-            await().atMost(PATIENCE).until(() -> ETCD.cluster().members().stream().allMatch(EtcdProcess::isHealthy));
+            ETCD.cluster().restoreAll(PATIENCE);
         }
 
         @Test
