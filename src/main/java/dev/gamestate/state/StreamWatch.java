@@ -8,8 +8,14 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
+import io.etcd.jetcd.ByteSequence;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,9 +24,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one watch over {@code stream/}: room logs, user notifications and inboxes. It resumes at
- * the last seen revision + 1 whenever jetcd ends the watch (errors, lost leader, closed stream), and
- * tells the listener to resync when etcd compacted past that point.
+ * The node's one watch over {@code stream/}: room logs, user notifications and inboxes. It resumes
+ * where it stopped whenever jetcd ends the watch (errors, lost leader, closed stream), and tells the
+ * listeners to resync when etcd compacted past that point.
+ *
+ * <p>jetcd's callback thread only hands each watch response to the {@code dispatch} executor (one
+ * thread, FIFO, bounded: when it is full the callback waits, which holds back etcd's stream); the
+ * listeners run there, one response at a time, in revision order.
+ *
+ * <p>Every key one transaction writes shares its revision, so an event is known by (mod revision,
+ * key), never by the revision alone. A restarted watch resumes at the last revision it received,
+ * inclusive, and the events of that revision already delivered are dropped by that pair.
  */
 public final class StreamWatch implements AutoCloseable {
 
@@ -30,18 +44,30 @@ public final class StreamWatch implements AutoCloseable {
     private final Etcd etcd;
     private final List<StreamListener> listeners;
     private final ScheduledExecutorService scheduler;
+    private final SerialExecutor dispatch;
     private final String prefix;
 
-    private volatile long lastRevision;
+    // Where a restarted watch starts: the newest revision received (inclusive), or one past a
+    // progress notification. Written by jetcd's callback thread.
+    private volatile long resumeAt;
+    // Dedupe state, touched only on the dispatch thread: the newest revision delivered and the keys
+    // of that revision delivered so far.
+    private long lastRevision;
+    private final Set<ByteSequence> keysAtLastRevision = new HashSet<>();
     private volatile Watch.Watcher watcher;
     private volatile boolean closed;
     private volatile int generation;
 
-    /** A watch that feeds {@code listeners}; restarts are scheduled on {@code scheduler}. */
-    public StreamWatch(Etcd etcd, List<StreamListener> listeners, ScheduledExecutorService scheduler) {
+    /**
+     * A watch that feeds {@code listeners} on {@code dispatch}; restarts are scheduled on
+     * {@code scheduler}.
+     */
+    public StreamWatch(Etcd etcd, List<StreamListener> listeners, ScheduledExecutorService scheduler,
+                       SerialExecutor dispatch) {
         this.etcd = etcd;
         this.listeners = List.copyOf(listeners);
         this.scheduler = scheduler;
+        this.dispatch = dispatch;
         this.prefix = etcd.keys().stream();
     }
 
@@ -49,14 +75,14 @@ public final class StreamWatch implements AutoCloseable {
     public CompletableFuture<Void> start() {
         return etcd.call(() -> etcd.kv().get(Keys.bytes(prefix), GetOption.builder().withCountOnly(true).build()))
                 .thenAccept(r -> {
-                    lastRevision = r.getHeader().getRevision();
+                    resumeAt = r.getHeader().getRevision() + 1;
                     open();
                 });
     }
 
-    /** The last revision this node has seen through the watch. */
-    public long lastRevision() {
-        return lastRevision;
+    /** The revision a restarted watch would start at. */
+    public long resumeRevision() {
+        return resumeAt;
     }
 
     // jetcd calls a watch listener while holding its own lock, and takes that lock in watch() and
@@ -71,7 +97,7 @@ public final class StreamWatch implements AutoCloseable {
         }
         WatchOption option = WatchOption.builder()
                 .isPrefix(true)
-                .withRevision(lastRevision + 1)
+                .withRevision(resumeAt)
                 .withNoDelete(true)
                 .withProgressNotify(true)
                 .withRequireLeader(true)
@@ -85,10 +111,19 @@ public final class StreamWatch implements AutoCloseable {
             }
         }
         if (current) {
-            LOG.debug("watching {} from revision {}", prefix, lastRevision + 1);
+            LOG.debug("watching {} from revision {}", prefix, resumeAt);
         } else {
             opened.close(); // closed, or already failed and reopened, while it was being opened
         }
+    }
+
+    /** Ends the current watch and opens another where it stopped, as jetcd's errors do. */
+    void restart() {
+        int gen;
+        synchronized (this) {
+            gen = generation;
+        }
+        reopen(gen, 0);
     }
 
     private void reopen(int gen, long delayMs) {
@@ -107,13 +142,42 @@ public final class StreamWatch implements AutoCloseable {
         scheduler.schedule(this::open, delayMs, TimeUnit.MILLISECONDS);
     }
 
-    private void dispatch(WatchEvent event) {
-        KeyValue kv = event.getKeyValue();
-        long revision = kv.getModRevision();
-        if (revision <= lastRevision) {
-            return; // seen before a restart
+    /** Delivers one watch response's puts, on the dispatch thread, in (revision, key) order. */
+    private void deliver(List<WatchEvent> events) {
+        List<WatchEvent> puts = new ArrayList<>(events.size());
+        for (WatchEvent event : events) {
+            if (event.getEventType() == WatchEvent.EventType.PUT) {
+                puts.add(event);
+            }
         }
-        lastRevision = revision;
+        // One revision's keys in key order: a room's log entries written by one transaction then come
+        // in seq order (seqs are zero-padded), whatever order the transaction listed them in.
+        puts.sort(Comparator.comparingLong((WatchEvent e) -> e.getKeyValue().getModRevision())
+                .thenComparing(e -> e.getKeyValue().getKey(), StreamWatch::compareBytes));
+        for (WatchEvent event : puts) {
+            if (isNew(event.getKeyValue())) {
+                route(event.getKeyValue());
+            }
+        }
+    }
+
+    private boolean isNew(KeyValue kv) {
+        long revision = kv.getModRevision();
+        if (revision < lastRevision) {
+            return false;
+        }
+        if (revision > lastRevision) {
+            lastRevision = revision;
+            keysAtLastRevision.clear();
+        }
+        return keysAtLastRevision.add(kv.getKey());
+    }
+
+    private static int compareBytes(ByteSequence a, ByteSequence b) {
+        return Arrays.compareUnsigned(a.getBytes(), b.getBytes());
+    }
+
+    private void route(KeyValue kv) {
         String key = kv.getKey().toString(StandardCharsets.UTF_8).substring(prefix.length());
         byte[] value = kv.getValue().getBytes();
         String[] parts = key.split("/", 5);
@@ -179,15 +243,14 @@ public final class StreamWatch implements AutoCloseable {
             if (gen != generation) {
                 return;
             }
-            for (WatchEvent event : response.getEvents()) {
-                if (event.getEventType() == WatchEvent.EventType.PUT) {
-                    dispatch(event);
-                }
-            }
-            if (response.getEvents().isEmpty() && response.getHeader().getRevision() > lastRevision) {
+            List<WatchEvent> events = response.getEvents();
+            if (events.isEmpty()) {
                 // A progress notification: nothing of ours changed up to this revision.
-                lastRevision = response.getHeader().getRevision();
+                resumeAt = Math.max(resumeAt, response.getHeader().getRevision() + 1);
+                return;
             }
+            resumeAt = Math.max(resumeAt, events.getLast().getKeyValue().getModRevision());
+            dispatch.execute(() -> deliver(events));
         }
 
         @Override
@@ -197,11 +260,12 @@ public final class StreamWatch implements AutoCloseable {
             }
             if (error instanceof CompactedException compacted) {
                 LOG.warn("watch resume point {} was compacted (now {}); resyncing subscribers",
-                        lastRevision + 1, compacted.getCompactedRevision());
-                lastRevision = compacted.getCompactedRevision() - 1;
-                listeners.forEach(StreamListener::resync);
+                        resumeAt, compacted.getCompactedRevision());
+                resumeAt = compacted.getCompactedRevision();
+                // In line with the events before it, so every listener sees them first.
+                dispatch.execute(() -> listeners.forEach(StreamListener::resync));
             } else {
-                LOG.warn("watch on {} failed ({}); resuming at revision {}", prefix, error.toString(), lastRevision + 1);
+                LOG.warn("watch on {} failed ({}); resuming at revision {}", prefix, error.toString(), resumeAt);
             }
             reopen(gen, RETRY_MS);
         }
@@ -209,7 +273,7 @@ public final class StreamWatch implements AutoCloseable {
         @Override
         public void onCompleted() {
             if (!closed && gen == generation) {
-                LOG.warn("watch on {} ended; resuming at revision {}", prefix, lastRevision + 1);
+                LOG.warn("watch on {} ended; resuming at revision {}", prefix, resumeAt);
                 reopen(gen, RETRY_MS);
             }
         }
