@@ -13,6 +13,9 @@ import dev.gamestate.state.Compactor;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.NodeLease;
+import dev.gamestate.state.LeaseBuckets;
+import dev.gamestate.state.RoomCommitter;
+import dev.gamestate.state.SerialExecutor;
 import dev.gamestate.state.SessionDirectory;
 import dev.gamestate.state.StreamListener;
 import dev.gamestate.state.StreamWatch;
@@ -24,6 +27,9 @@ import dev.gamestate.transport.OpsEndpoints;
 import dev.gamestate.transport.Ping;
 import dev.gamestate.transport.SessionRegistry;
 import dev.gamestate.transport.TransportMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -108,7 +114,15 @@ public final class GameNode implements AutoCloseable {
         TransportMetrics transportMetrics = new TransportMetrics(meters, sessions);
 
         UserNotifications notifications = new UserNotifications(etcd);
-        RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock);
+        // Room appends: one thread owns every room's queue and warm state; appends past 65536 queued
+        // tasks answer unavailable rather than wait on a Netty thread.
+        SerialExecutor roomsThread = SerialExecutor.start("gamestate-rooms", 65_536);
+        closeInReverse.add(roomsThread);
+        RoomCommitter committer = new RoomCommitter(etcd, json, config.rooms(),
+                new LeaseBuckets(etcd, config.rooms().historyTtl(), clock), roomsThread, scheduler);
+        closeInReverse.add(committer);
+        meterCommitter(meters, committer, roomsThread);
+        RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer);
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
                 codec, clock);
         StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec);
@@ -125,7 +139,12 @@ public final class GameNode implements AutoCloseable {
                 ? Optional.of(new AdminApi(config.admin(), rooms, messaging, store, codec))
                 : Optional.empty();
 
-        StreamWatch watch = new StreamWatch(etcd, streamListeners, scheduler);
+        // The watch's consumer: fans events out off jetcd's thread. 4096 responses of back pressure.
+        SerialExecutor streamThread = SerialExecutor.start("gamestate-stream", 4096);
+        closeInReverse.add(streamThread);
+        Gauge.builder("gamestate.stream.queued", streamThread::depth)
+                .description("watch responses waiting for the stream thread").register(meters);
+        StreamWatch watch = new StreamWatch(etcd, streamListeners, scheduler, streamThread);
         watch.start().join();
         closeInReverse.add(watch);
         Compactor compactor = new Compactor(etcd, config.etcd().compactionInterval(), scheduler);
@@ -141,6 +160,19 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(server);
         address = server.start();
         LOG.info("node {} ready on port {} (etcd {})", nodeId, address.getPort(), config.etcd().endpoints());
+    }
+
+    private static void meterCommitter(MeterRegistry meters, RoomCommitter committer, SerialExecutor thread) {
+        Gauge.builder("gamestate.rooms.pending", committer::pendingAppends)
+                .description("room appends waiting for their commit on this node").register(meters);
+        Gauge.builder("gamestate.rooms.queued", thread::depth)
+                .description("tasks waiting for the room committer's thread").register(meters);
+        FunctionCounter.builder("gamestate.rooms.txns", committer, RoomCommitter::transactions)
+                .description("room write transactions sent to etcd").register(meters);
+        FunctionCounter.builder("gamestate.rooms.events", committer, RoomCommitter::committedEvents)
+                .description("room events committed").register(meters);
+        FunctionCounter.builder("gamestate.rooms.conflicts", committer, RoomCommitter::conflicts)
+                .description("room write transactions that lost a compare to another writer").register(meters);
     }
 
     private void awaitEtcd(Etcd etcd) {

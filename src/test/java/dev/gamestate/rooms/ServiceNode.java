@@ -19,6 +19,9 @@ import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.Keys;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.SessionDirectory;
+import dev.gamestate.state.LeaseBuckets;
+import dev.gamestate.state.RoomCommitter;
+import dev.gamestate.state.SerialExecutor;
 import dev.gamestate.state.StreamListener;
 import dev.gamestate.state.StreamWatch;
 import dev.gamestate.state.UserNotifications;
@@ -59,6 +62,9 @@ public final class ServiceNode implements AutoCloseable {
     private final SessionDirectory sessions;
     private final UserNotifications notifications;
     private final StreamWatch watch;
+    private final SerialExecutor streamThread;
+    private final SerialExecutor roomsThread;
+    private final RoomCommitter committer;
     private final WireCodec codec = WireCodec.create();
     private final JsonValues json = new JsonValues(codec.mapper());
     private final TestOutbox outbox = new TestOutbox();
@@ -77,7 +83,10 @@ public final class ServiceNode implements AutoCloseable {
         lease.start().join();
         this.sessions = new SessionDirectory(etcd, lease, json);
         this.notifications = new UserNotifications(etcd);
-        this.rooms = new RoomService(config, nodeId, etcd, lease, json, codec, Clock.systemUTC());
+        this.roomsThread = SerialExecutor.start("test-rooms-" + nodeId, 4096);
+        this.committer = new RoomCommitter(etcd, json, config.rooms(),
+                new LeaseBuckets(etcd, config.rooms().historyTtl(), Clock.systemUTC()), roomsThread, scheduler);
+        this.rooms = new RoomService(config, nodeId, etcd, lease, json, codec, Clock.systemUTC(), committer);
         add(rooms, rooms, rooms::register);
         StreamListener fanOut = new StreamListener() {
             @Override
@@ -100,7 +109,8 @@ public final class ServiceNode implements AutoCloseable {
                 streamListeners.forEach(StreamListener::resync);
             }
         };
-        this.watch = new StreamWatch(etcd, List.of(fanOut), scheduler);
+        this.streamThread = SerialExecutor.start("test-stream-" + nodeId, 1024);
+        this.watch = new StreamWatch(etcd, List.of(fanOut), scheduler, streamThread);
         watch.start().join();
     }
 
@@ -269,6 +279,9 @@ public final class ServiceNode implements AutoCloseable {
     @Override
     public void close() {
         watch.close();
+        streamThread.close();
+        committer.close();
+        roomsThread.close();
         lease.release().join();
         etcd.close();
         scheduler.shutdownNow();

@@ -1,0 +1,194 @@
+package dev.gamestate.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.gamestate.core.GameException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * One transaction's worth of room appends, over one or more rooms. For each room it holds one
+ * compare (the state key is as this node last saw it), the state put once, one log entry per event
+ * and one range delete of the entries that fell out of the history; its {@code Else} branch reads
+ * every room's state, so a lost compare brings the fresh state back in the same round trip.
+ *
+ * <p>Bounds: etcd refuses a transaction with more than 128 compares, success ops or failure ops
+ * ({@code --max-txn-ops}), or a request over 1.5 MiB ({@code --max-request-bytes}).
+ */
+final class RoomBatch {
+
+    /** etcd's default {@code --max-txn-ops}. */
+    static final int MAX_OPS = 128;
+    /** Keys and values of one transaction; under etcd's default 1.5 MiB request limit with room to spare. */
+    static final int MAX_BYTES = 1 << 20;
+
+    /** One room's part: the appends it takes, in order, and what they make of the room. */
+    record Part(RoomCommitter.Room room, List<RoomCommitter.Pending> taken, long firstSeq, long lastSeq,
+                JsonNode state, byte[] storedRoom, List<byte[]> frames) {
+    }
+
+    private final Keys keys;
+    private final int historySize;
+    /** What {@link #add} did with a room. */
+    enum Added {
+        /** Some of its appends are in the batch. */
+        TAKEN,
+        /** Every one of its appends was refused; nothing of it is in the batch. */
+        NONE_LEFT,
+        /** Not even one append fits: the batch is full; the room was left as it was. */
+        FULL
+    }
+
+    private final List<Part> parts = new ArrayList<>();
+    private int ops;
+    private int bytes;
+    private int refused;
+
+    RoomBatch(Keys keys, int historySize) {
+        this.keys = keys;
+        this.historySize = historySize;
+    }
+
+    boolean isEmpty() {
+        return parts.isEmpty();
+    }
+
+    List<Part> parts() {
+        return parts;
+    }
+
+    int events() {
+        int events = 0;
+        for (Part part : parts) {
+            events += part.frames().size();
+        }
+        return events;
+    }
+
+    /** Appends refused (and failed) by {@link #add} since the last call; resets the count. */
+    int takeRefused() {
+        int count = refused;
+        refused = 0;
+        return count;
+    }
+
+    /**
+     * Adds as many of {@code room}'s pending appends as fit, applied in order to the room as last
+     * known. An append that refuses (throws {@link GameException}) fails alone, leaves its queue and
+     * leaves the room as it was.
+     */
+    Added add(RoomCommitter.Room room) {
+        if (parts.size() >= MAX_OPS) {
+            return Added.FULL;
+        }
+        RoomCommitter.RoomRecord known = room.known();
+        long seq = known.seq();
+        JsonNode state = known.state();
+        byte[] stateJson = null;
+        List<RoomCommitter.Pending> taken = new ArrayList<>();
+        List<byte[]> frames = new ArrayList<>();
+        int roomBytes = 0;
+        Iterator<RoomCommitter.Pending> pending = room.pending().iterator();
+        while (pending.hasNext()) {
+            // This room's ops: the state put, the range delete, and one put per event. etcd refuses a
+            // delete range that overlaps a put of the same transaction, so one room puts at most
+            // historySize events: the entries it trims are all older than the ones it writes.
+            if (ops + frames.size() + 3 > MAX_OPS || frames.size() >= historySize) {
+                break;
+            }
+            RoomCommitter.Pending next = pending.next();
+            RoomCommitter.Step step;
+            try {
+                step = next.append().next(seq, state);
+            } catch (GameException refused) {
+                pending.remove();
+                this.refused++;
+                next.done().completeExceptionally(refused);
+                continue;
+            }
+            int size = step.stateJson().length + step.frame().length + 128;
+            if (!(parts.isEmpty() && taken.isEmpty()) && bytes + roomBytes + size > MAX_BYTES) {
+                break; // the first event of a batch always goes, whatever its size
+            }
+            roomBytes += size;
+            seq++;
+            state = step.state();
+            stateJson = step.stateJson();
+            taken.add(next);
+            frames.add(step.frame());
+        }
+        if (taken.isEmpty()) {
+            return room.pending().isEmpty() ? Added.NONE_LEFT : Added.FULL;
+        }
+        parts.add(new Part(room, taken, known.seq() + 1, seq, state, storedRoom(seq, stateJson), frames));
+        ops += frames.size() + 2;
+        bytes += roomBytes;
+        return Added.TAKEN;
+    }
+
+    /** The compares: each room's state key unchanged since this node saw it. */
+    Cmp[] compares() {
+        Cmp[] compares = new Cmp[parts.size()];
+        for (int i = 0; i < compares.length; i++) {
+            RoomCommitter.Room room = parts.get(i).room();
+            long revision = room.known().modRevision();
+            compares[i] = revision > 0
+                    ? new Cmp(room.stateKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(revision))
+                    : new Cmp(room.stateKey(), Cmp.Op.EQUAL, CmpTarget.version(0));
+        }
+        return compares;
+    }
+
+    /** The writes; log entries carry {@code history}, the lease that expires them. */
+    Op[] writes(PutOption history) {
+        List<Op> writes = new ArrayList<>(ops);
+        for (Part part : parts) {
+            RoomCommitter.Room room = part.room();
+            writes.add(Op.put(room.stateKey(), ByteSequence.from(part.storedRoom()), PutOption.DEFAULT));
+            long seq = part.firstSeq();
+            for (byte[] frame : part.frames()) {
+                writes.add(Op.put(logKey(room, seq++), ByteSequence.from(frame), history));
+            }
+            // Entries up to lastSeq - historySize fell out (all below firstSeq, see add); the earlier
+            // ones were trimmed before.
+            long trimTo = part.lastSeq() - historySize;
+            long trimFrom = Math.max(1, part.firstSeq() - historySize);
+            if (trimTo >= trimFrom) {
+                writes.add(Op.delete(logKey(room, trimFrom),
+                        DeleteOption.builder().withRange(logKey(room, trimTo + 1)).build()));
+            }
+        }
+        return writes.toArray(Op[]::new);
+    }
+
+    /** The reads run when a compare fails: every room's state, in part order. */
+    Op[] rereads() {
+        Op[] reads = new Op[parts.size()];
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = Op.get(parts.get(i).room().stateKey(), GetOption.DEFAULT);
+        }
+        return reads;
+    }
+
+    private ByteSequence logKey(RoomCommitter.Room room, long seq) {
+        return Keys.bytes(keys.roomEvent(room.id().ns(), room.id().room(), seq));
+    }
+
+    /** {@code {"seq":N,"state":…}} around already encoded state bytes: the state is serialised once. */
+    static byte[] storedRoom(long seq, byte[] state) {
+        byte[] head = ("{\"seq\":" + seq + ",\"state\":").getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + state.length + 1];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(state, 0, out, head.length, state.length);
+        out[out.length - 1] = '}';
+        return out;
+    }
+}

@@ -1,0 +1,446 @@
+package dev.gamestate.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.gamestate.config.GameConfig;
+import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.GameException;
+import dev.gamestate.core.Namespace;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit for room appends. Appends that wait for the same room become one etcd transaction
+ * (the state written once, each event's log entry, one trim), and appends to different rooms share
+ * transactions too ({@link RoomBatch}); at most {@value #MAX_IN_FLIGHT} transactions are in flight,
+ * and a room is in at most one. Each append completes with its seq only once etcd committed it.
+ *
+ * <p>The node keeps each room's (seq, state, mod revision) as its own last commit left it, so an
+ * append needs no read first; a room it does not know is read once. When another node wrote the
+ * room meanwhile, the compare fails, the transaction's {@code Else} branch returns every room's
+ * fresh state, and the rooms that lost are retried on it after a jittered backoff (the others at
+ * once), so two nodes writing one room stay in one seq order.
+ *
+ * <p>Threads: everything here runs on one {@link SerialExecutor}; etcd completions hop back to it.
+ */
+public final class RoomCommitter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomCommitter.class);
+
+    /** Transactions (writes or reads) in flight at once. */
+    static final int MAX_IN_FLIGHT = 4;
+    /** Lost compares in a row before a room's waiting appends fail with {@code unavailable}. */
+    private static final int MAX_CONFLICTS = 10;
+    private static final long RETRY_AFTER_MS = 200;
+    /** Rooms whose state is kept warm, and the bytes of those states: idle rooms past either go first. */
+    private static final int MAX_WARM_ROOMS = 10_000;
+    private static final long MAX_WARM_BYTES = 64L << 20;
+
+    /** A room in a namespace. */
+    public record RoomId(Namespace ns, String room) {
+    }
+
+    /** A room as stored: its seq, state, the state's size in bytes and the key's mod revision (0: none). */
+    public record RoomRecord(long seq, JsonNode state, int bytes, long modRevision) {
+    }
+
+    /** What one append makes of the room: its next state (and that state as JSON) and the event frame. */
+    public record Step(JsonNode state, byte[] stateJson, byte[] frame) {
+    }
+
+    /** One append, applied to the room as it stands. */
+    @FunctionalInterface
+    public interface Append {
+
+        /**
+         * The step from the room at {@code seq} with {@code state} to {@code seq + 1}; may be called
+         * again on a fresher room when a transaction lost its compare. Throws {@link GameException}
+         * to refuse this append alone.
+         */
+        Step next(long seq, JsonNode state);
+    }
+
+    /** An append waiting for its commit. */
+    record Pending(Append append, CompletableFuture<Long> done) {
+    }
+
+    /** One room's queue and what this node knows of it. Touched only on the committer's thread. */
+    static final class Room {
+        private final RoomId id;
+        private final ByteSequence stateKey;
+        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+        private RoomRecord known; // null: unknown, read before the next append
+        private boolean busy;     // in a transaction, a read or a backoff
+        private boolean queued;   // in the ready queue
+        private int conflicts;
+
+        Room(RoomId id, ByteSequence stateKey) {
+            this.id = id;
+            this.stateKey = stateKey;
+        }
+
+        RoomId id() {
+            return id;
+        }
+
+        ByteSequence stateKey() {
+            return stateKey;
+        }
+
+        ArrayDeque<Pending> pending() {
+            return pending;
+        }
+
+        RoomRecord known() {
+            return known;
+        }
+    }
+
+    private final Etcd etcd;
+    private final JsonValues json;
+    private final GameConfig.Rooms config;
+    private final LeaseBuckets history;
+    private final SerialExecutor thread;
+    private final ScheduledExecutorService scheduler;
+    // Access order: the eldest entry is the room used least recently.
+    private final LinkedHashMap<RoomId, Room> rooms = new LinkedHashMap<>(64, 0.75f, true);
+    private final ArrayDeque<Room> ready = new ArrayDeque<>();
+    private long warmBytes;
+    private int inFlight;
+    private volatile int pendingAppends;
+    private final LongAdder transactions = new LongAdder();
+    private final LongAdder committedEvents = new LongAdder();
+    private final LongAdder conflicts = new LongAdder();
+
+    /**
+     * A committer on {@code thread}; log entries expire with {@code history}'s leases, backoffs are
+     * timed on {@code scheduler}.
+     */
+    public RoomCommitter(Etcd etcd, JsonValues json, GameConfig.Rooms config, LeaseBuckets history,
+                         SerialExecutor thread, ScheduledExecutorService scheduler) {
+        this.etcd = etcd;
+        this.json = json;
+        this.config = config;
+        this.history = history;
+        this.thread = thread;
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Queues {@code append} for {@code room}; completes with the event's seq once etcd committed it.
+     * Fails with {@code unavailable} when the room already has {@code rooms.maxPendingWrites} appends
+     * waiting on this node, when the room stays contended, or when etcd does not answer (then the
+     * event may or may not have been committed).
+     */
+    public CompletableFuture<Long> append(Namespace ns, String room, Append append) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        if (!thread.tryExecute(() -> enqueue(new RoomId(ns, room), new Pending(append, done)))) {
+            done.completeExceptionally(new GameException(ErrorCode.UNAVAILABLE,
+                    "this node has too many room writes queued; retry", RETRY_AFTER_MS));
+        }
+        return done;
+    }
+
+    /** A linearizable read of a room; a room never written is at seq 0 with {@code {}}. */
+    public CompletableFuture<RoomRecord> read(Namespace ns, String room) {
+        ByteSequence key = Keys.bytes(etcd.keys().roomState(ns, room));
+        return etcd.call(() -> etcd.kv().get(key)).thenApply(this::recordOf);
+    }
+
+    /** Appends waiting for their commit on this node. */
+    public int pendingAppends() {
+        return pendingAppends;
+    }
+
+    /** Write transactions issued. */
+    public long transactions() {
+        return transactions.sum();
+    }
+
+    /** Events committed. */
+    public long committedEvents() {
+        return committedEvents.sum();
+    }
+
+    /** Transactions that lost a compare to another writer. */
+    public long conflicts() {
+        return conflicts.sum();
+    }
+
+    private void enqueue(RoomId id, Pending pending) {
+        Room room = rooms.get(id);
+        if (room == null) {
+            room = new Room(id, Keys.bytes(etcd.keys().roomState(id.ns(), id.room())));
+            rooms.put(id, room);
+        }
+        if (room.pending.size() >= config.maxPendingWrites()) {
+            pending.done().completeExceptionally(new GameException(ErrorCode.UNAVAILABLE, "room " + id.room()
+                    + " has " + config.maxPendingWrites() + " writes queued on this node; retry", RETRY_AFTER_MS));
+            return;
+        }
+        room.pending.add(pending);
+        pendingAppends++;
+        readyIfPending(room);
+        pump();
+    }
+
+    /** Starts transactions for ready rooms while fewer than {@link #MAX_IN_FLIGHT} are in flight. */
+    private void pump() {
+        while (inFlight < MAX_IN_FLIGHT && !ready.isEmpty()) {
+            RoomBatch batch = new RoomBatch(etcd.keys(), config.historySize());
+            List<Room> unknown = new ArrayList<>();
+            while (!ready.isEmpty()) {
+                Room room = ready.peek();
+                if (room.known == null) {
+                    if (unknown.size() == RoomBatch.MAX_OPS) {
+                        break;
+                    }
+                    unknown.add(take());
+                    room.busy = true;
+                    continue;
+                }
+                RoomBatch.Added added = batch.add(room);
+                pendingAppends -= batch.takeRefused();
+                if (added == RoomBatch.Added.FULL) {
+                    break;
+                }
+                take();
+                room.busy = added == RoomBatch.Added.TAKEN;
+            }
+            if (!unknown.isEmpty()) {
+                inFlight++;
+                readRooms(unknown);
+            }
+            if (!batch.isEmpty()) {
+                inFlight++;
+                commit(batch);
+            }
+            if (unknown.isEmpty() && batch.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    private Room take() {
+        Room room = ready.poll();
+        room.queued = false;
+        return room;
+    }
+
+    private void readRooms(List<Room> unknown) {
+        Op[] reads = new Op[unknown.size()];
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = Op.get(unknown.get(i).stateKey, GetOption.DEFAULT);
+        }
+        etcd.call(() -> etcd.kv().txn().Then(reads).commit()).whenCompleteAsync((response, error) -> {
+            inFlight--;
+            for (int i = 0; i < unknown.size(); i++) {
+                Room room = unknown.get(i);
+                room.busy = false;
+                if (error != null) {
+                    failAll(room, Etcd.unavailable(error));
+                } else {
+                    learn(room, recordOf(response.getGetResponses().get(i)));
+                    readyIfPending(room);
+                }
+            }
+            pump();
+        }, thread);
+    }
+
+    private void commit(RoomBatch batch) {
+        transactions.increment();
+        history.putOption().thenCompose(lease -> etcd.call(() -> etcd.kv().txn()
+                        .If(batch.compares()).Then(batch.writes(lease)).Else(batch.rereads()).commit())
+                        .handle((response, error) -> new Outcome(response, error, lease)))
+                .whenCompleteAsync((outcome, error) -> {
+                    inFlight--;
+                    settle(batch, outcome == null ? new Outcome(null, error, PutOption.DEFAULT) : outcome);
+                    pump();
+                }, thread);
+    }
+
+    /** A transaction's response, or its error, and the history lease it used. */
+    private record Outcome(TxnResponse response, Throwable error, PutOption lease) {
+    }
+
+    private void settle(RoomBatch batch, Outcome outcome) {
+        if (outcome.error() != null) {
+            if (LeaseBuckets.isLeaseGone(outcome.error())) {
+                history.forget(outcome.lease().getLeaseId());
+                batch.parts().forEach(part -> release(part.room(), 0));
+                return;
+            }
+            // Unknown outcome: the events may have been committed. Fail them; read the rooms afresh.
+            GameException unavailable = Etcd.unavailable(outcome.error());
+            LOG.warn("a room transaction of {} events failed: {}", batch.events(), rootCause(outcome.error()));
+            for (RoomBatch.Part part : batch.parts()) {
+                part.room().busy = false;
+                forget(part.room());
+                part.taken().forEach(p -> fail(part.room(), p, unavailable));
+                readyIfPending(part.room());
+            }
+            return;
+        }
+        TxnResponse response = outcome.response();
+        if (response.isSucceeded()) {
+            long revision = response.getHeader().getRevision();
+            committedEvents.add(batch.events());
+            for (RoomBatch.Part part : batch.parts()) {
+                Room room = part.room();
+                learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision));
+                long seq = part.firstSeq();
+                for (Pending taken : part.taken()) {
+                    room.pending.poll();
+                    pendingAppends--;
+                    taken.done().complete(seq++);
+                }
+                room.conflicts = 0;
+                room.busy = false;
+                readyIfPending(room);
+            }
+            return;
+        }
+        conflicts.increment();
+        List<GetResponse> fresh = response.getGetResponses();
+        for (int i = 0; i < batch.parts().size(); i++) {
+            Room room = batch.parts().get(i).room();
+            RoomRecord now = recordOf(fresh.get(i));
+            boolean lost = now.modRevision() != room.known.modRevision();
+            learn(room, now);
+            if (!lost) {
+                release(room, 0);
+            } else if (++room.conflicts >= MAX_CONFLICTS) {
+                room.conflicts = 0;
+                room.busy = false;
+                failAll(room, new GameException(ErrorCode.UNAVAILABLE,
+                        "room " + room.id.room() + " is too busy right now; retry", RETRY_AFTER_MS));
+            } else {
+                // Jittered, growing backoff so that contending nodes stop colliding.
+                long cap = Math.min(100, 5L << Math.min(room.conflicts, 5));
+                release(room, ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+            }
+        }
+    }
+
+    /** Makes a room available for the next batch, after {@code delayMs}. */
+    private void release(Room room, long delayMs) {
+        if (delayMs == 0) {
+            room.busy = false;
+            readyIfPending(room);
+            return;
+        }
+        scheduler.schedule(() -> thread.execute(() -> {
+            room.busy = false;
+            readyIfPending(room);
+            pump();
+        }), delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void readyIfPending(Room room) {
+        if (!room.busy && !room.queued && !room.pending.isEmpty()) {
+            room.queued = true;
+            ready.add(room);
+        }
+    }
+
+    private void failAll(Room room, GameException error) {
+        forget(room);
+        while (!room.pending.isEmpty()) {
+            fail(room, room.pending.peek(), error);
+        }
+    }
+
+    private void fail(Room room, Pending pending, GameException error) {
+        if (room.pending.remove(pending)) {
+            pendingAppends--;
+        }
+        pending.done().completeExceptionally(error);
+    }
+
+    private void learn(Room room, RoomRecord record) {
+        warmBytes += record.bytes() - (room.known == null ? 0 : room.known.bytes());
+        room.known = record;
+        evictIdle();
+    }
+
+    private void forget(Room room) {
+        if (room.known != null) {
+            warmBytes -= room.known.bytes();
+            room.known = null;
+        }
+    }
+
+    /** Drops the least recently used idle rooms while the warm set is over its bounds. */
+    private void evictIdle() {
+        Iterator<Room> eldest = rooms.values().iterator();
+        while ((rooms.size() > MAX_WARM_ROOMS || warmBytes > MAX_WARM_BYTES) && eldest.hasNext()) {
+            Room room = eldest.next();
+            if (!room.busy && room.pending.isEmpty()) {
+                forget(room);
+                eldest.remove();
+            }
+        }
+    }
+
+    private static String rootCause(Throwable error) {
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.toString();
+    }
+
+    private RoomRecord recordOf(GetResponse response) {
+        if (response.getKvs().isEmpty()) {
+            return new RoomRecord(0, JsonNodeFactory.instance.objectNode(), 2, 0);
+        }
+        KeyValue kv = response.getKvs().getFirst();
+        byte[] stored = kv.getValue().getBytes();
+        try {
+            JsonNode tree = json.mapper().readTree(stored);
+            return new RoomRecord(tree.path("seq").asLong(), tree.path("state"), stored.length, kv.getModRevision());
+        } catch (IOException e) {
+            throw new GameException(ErrorCode.INTERNAL, "stored room is unreadable", e);
+        }
+    }
+
+    /** Fails every waiting append with {@code unavailable}; waits up to a second for that. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> failed = new CompletableFuture<>();
+        boolean queued = thread.tryExecute(() -> {
+            GameException closing = new GameException(ErrorCode.UNAVAILABLE, "this node is shutting down", 100);
+            rooms.values().forEach(room -> failAll(room, closing));
+            failed.complete(null);
+        });
+        if (queued) {
+            try {
+                failed.get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // the thread is stuck or gone: nothing more to do at shutdown
+            }
+        }
+    }
+}
