@@ -51,6 +51,11 @@ final class SessionTracker implements ConnectionListener {
     }
 
     @Override
+    public void drained(Connection connection) {
+        services.forEach(s -> s.drained(connection));
+    }
+
+    @Override
     public void closed(Connection connection) {
         services.forEach(s -> s.closed(connection));
         SessionRecord record = records.remove(connection.sessionId());

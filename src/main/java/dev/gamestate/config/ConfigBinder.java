@@ -60,7 +60,8 @@ final class ConfigBinder {
                 origins,
                 r.duration("shutdownTimeout", MILLI, Duration.ofMinutes(10)),
                 nodeId,
-                r.intValue("ioThreads", 0, 1024));
+                r.intValue("ioThreads", 0, 1024),
+                r.duration("flushInterval", Duration.ZERO, Duration.ofMillis(100)));
     }
 
     private static String generatedNodeId() {

@@ -29,7 +29,8 @@ public record GameConfig(
             List<String> allowedOrigins,
             Duration shutdownTimeout,
             String nodeId,
-            int ioThreads) {
+            int ioThreads,
+            Duration flushInterval) {
     }
 
     /** How the node reaches etcd and where its keys live. */

@@ -28,6 +28,15 @@ public interface Connection {
      */
     void push(Push push);
 
+    /**
+     * True while the client is behind: its unsent bytes passed the soft mark (half of
+     * {@code limits.outboundBufferBytes}). Senders that can replace many pushes by one (a room
+     * snapshot) should stop pushing and catch the client up once it drains.
+     */
+    default boolean congested() {
+        return false;
+    }
+
     /** False once the socket is closing or closed. */
     boolean isOpen();
 }

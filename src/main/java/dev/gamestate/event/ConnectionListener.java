@@ -7,6 +7,13 @@ public interface ConnectionListener {
     default void opened(Connection connection) {
     }
 
+    /**
+     * {@code connection} was {@link Connection#congested} and has drained below its low mark: what was
+     * held back for it can be caught up now.
+     */
+    default void drained(Connection connection) {
+    }
+
     /** {@code connection} is gone; drop everything held for it. */
     default void closed(Connection connection) {
     }

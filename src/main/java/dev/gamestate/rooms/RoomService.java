@@ -17,8 +17,8 @@ import dev.gamestate.event.Push;
 import dev.gamestate.event.Reply;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
-import dev.gamestate.state.LeaseBuckets;
 import dev.gamestate.state.NodeLease;
+import dev.gamestate.state.RoomCommitter;
 import dev.gamestate.state.StreamListener;
 import java.time.Clock;
 import java.time.Instant;
@@ -51,6 +51,10 @@ public final class RoomService implements StreamListener, ConnectionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
     private static final long RESYNC_RETRY_MS = 1000;
+    /** {@code reason} of a snapshot after the watch lost events. */
+    private static final String RESYNC = "resync";
+    /** {@code reason} of a snapshot that replaced the events a slow reader was not sent. */
+    private static final String CONFLATED = "conflated";
 
     private final GameConfig config;
     private final EventEncoder encoder;
@@ -71,15 +75,15 @@ public final class RoomService implements StreamListener, ConnectionListener {
      * @param json    JSON for stored values
      * @param encoder encodes pushed events
      * @param clock   stamps events
+     * @param committer commits room appends in batches
      */
     public RoomService(GameConfig config, String nodeId, Etcd etcd, NodeLease lease, JsonValues json,
-                       EventEncoder encoder, Clock clock) {
+                       EventEncoder encoder, Clock clock, RoomCommitter committer) {
         this.config = config;
         this.encoder = encoder;
         this.clock = clock;
         this.ids = new EventIds(clock);
-        this.stream = new RoomStream(etcd, json, encoder, config.rooms(),
-                new LeaseBuckets(etcd, config.rooms().historyTtl(), clock));
+        this.stream = new RoomStream(etcd, json, encoder, config.rooms(), committer);
         this.history = new History(stream, config.rooms(), json.mapper(), clock);
         this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession());
         this.directory = new SubscriberDirectory(etcd, lease, nodeId, subscriptions::all);
@@ -123,7 +127,7 @@ public final class RoomService implements StreamListener, ConnectionListener {
         SubscribeResult result = new SubscribeResult(sub.room(), state.seq(), state.state(), replay.recovered(), missed);
         return Reply.of(result, () -> {
             if (sub.start(replay.events(), state.seq())) {
-                resync(sub.namespace(), sub.room(), List.of(sub));
+                resync(sub.namespace(), sub.room(), List.of(sub), RESYNC);
             }
         });
     }
@@ -212,7 +216,23 @@ public final class RoomService implements StreamListener, ConnectionListener {
         }
         Push push = Push.ofUtf8(event);
         for (Subscription sub : subs) {
-            sub.offer(seq, push);
+            if (sub.offer(seq, push) && !sub.connection().congested()) {
+                catchUp(sub.connection()); // it drained before it was marked: nobody else will call
+            }
+        }
+    }
+
+    /** A congested connection drained: its conflated subscriptions get a snapshot each. */
+    @Override
+    public void drained(Connection connection) {
+        catchUp(connection);
+    }
+
+    private void catchUp(Connection connection) {
+        for (Subscription sub : subscriptions.of(connection)) {
+            if (sub.holdForCatchUp()) {
+                resync(sub.namespace(), sub.room(), List.of(sub), CONFLATED);
+            }
         }
     }
 
@@ -227,25 +247,25 @@ public final class RoomService implements StreamListener, ConnectionListener {
                     .filter(Subscription::holdForResync)
                     .toList();
             if (!held.isEmpty()) {
-                resync(key.namespace(), key.room(), held);
+                resync(key.namespace(), key.room(), held, RESYNC);
             }
         }
     }
 
-    private void resync(Namespace ns, String room, List<Subscription> held) {
+    private void resync(Namespace ns, String room, List<Subscription> held, String reason) {
         stream.read(ns, room).whenComplete((state, error) -> {
             if (error != null) {
                 if (held.stream().anyMatch(s -> !s.isClosed())) {
                     LOG.warn("could not read room {} to resync it ({}); retrying", room, error.getMessage());
                     CompletableFuture.delayedExecutor(RESYNC_RETRY_MS, TimeUnit.MILLISECONDS)
-                            .execute(() -> resync(ns, room, held));
+                            .execute(() -> resync(ns, room, held, reason));
                 }
                 return;
             }
             Optional<Push> snapshot = held.stream().anyMatch(s -> s.lastSeq() < state.seq())
                     ? Optional.of(Push.ofUtf8(encoder.encode(new OutboundEvent(RoomEvents.SNAPSHOT, ids.next(), ns,
                     SYSTEM, clock.instant(), Optional.of(room), OptionalLong.of(state.seq()),
-                    new SnapshotEvent(state.state(), "resync")))))
+                    new SnapshotEvent(state.state(), reason)))))
                     : Optional.empty();
             held.forEach(sub -> sub.resynced(state.seq(), snapshot));
         });

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * replaces whatever the client had.
  *
  * @param state  the room's state
- * @param reason why it was sent ({@code resync})
+ * @param reason why it was sent: {@code resync} (the watch lost events) or {@code conflated} (the client read too slowly)
  */
 public record SnapshotEvent(JsonNode state, String reason) {
 }

@@ -15,6 +15,10 @@ import java.util.Optional;
  * what the watch offers; releasing it pushes what the holder brings (the replay, a snapshot), then the
  * buffered events above that, and goes live. Every push happens under the subscription's lock, so
  * pushes from the watch thread and from a release never interleave out of order.
+ *
+ * <p>While its connection is congested (a slow reader past its soft mark) a live subscription
+ * conflates: it drops the events it is offered instead of queueing them, and once the connection has
+ * drained it is held and caught up with one {@code snapshot} of the room ({@link #holdForCatchUp}).
  */
 final class Subscription {
 
@@ -29,6 +33,7 @@ final class Subscription {
     private long lastSeq;
     private boolean held = true;
     private boolean stale;
+    private boolean conflating;
     private boolean closed;
     private List<Offered> buffer = new ArrayList<>();
 
@@ -59,17 +64,43 @@ final class Subscription {
         return closed;
     }
 
-    /** An event the watch saw: pushed now when live, kept for later while held, dropped when old. */
-    synchronized void offer(long seq, Push push) {
-        if (closed || seq <= lastSeq) {
-            return;
+    /**
+     * An event the watch saw: pushed now when live, kept for later while held, dropped when old or
+     * while conflating.
+     *
+     * @return true when this event started conflation: the caller must see that the subscription is
+     *         caught up once its connection drains
+     */
+    synchronized boolean offer(long seq, Push push) {
+        if (closed || seq <= lastSeq || conflating) {
+            return false;
         }
         if (held) {
             buffer.add(new Offered(seq, push));
-        } else {
-            connection.push(push);
-            lastSeq = seq;
+            return false;
         }
+        if (connection.congested()) {
+            conflating = true;
+            return true;
+        }
+        connection.push(push);
+        lastSeq = seq;
+        return false;
+    }
+
+    /**
+     * Ends conflation: from now on the subscription is held (it buffers what the watch offers).
+     *
+     * @return true when it was conflating, so the caller must read the room and {@link #resynced} it
+     */
+    synchronized boolean holdForCatchUp() {
+        if (closed || !conflating) {
+            return false;
+        }
+        conflating = false;
+        held = true;
+        buffer = new ArrayList<>();
+        return true;
     }
 
     /**
@@ -112,6 +143,7 @@ final class Subscription {
             stale = true;
             return false;
         }
+        conflating = false;
         held = true;
         buffer = new ArrayList<>();
         return true;

@@ -69,6 +69,17 @@ final class Subscriptions {
         return mine == null ? Optional.empty() : Optional.ofNullable(mine.get(room));
     }
 
+    /** Every subscription {@code connection} holds. */
+    List<Subscription> of(Connection connection) {
+        Map<String, Subscription> mine = bySession.get(connection.sessionId());
+        if (mine == null) {
+            return List.of();
+        }
+        synchronized (mine) {
+            return List.copyOf(mine.values());
+        }
+    }
+
     /** Closes and forgets {@code connection}'s subscription to {@code room}. */
     Optional<Subscription> remove(Connection connection, String room) {
         Map<String, Subscription> mine = bySession.get(connection.sessionId());

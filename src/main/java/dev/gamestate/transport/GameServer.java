@@ -61,9 +61,10 @@ public final class GameServer implements AutoCloseable {
         Welcome.Limits welcomeLimits = new Welcome.Limits(limits.maxFrameBytes(), limits.messagesPerSecond(),
                 limits.outboundBufferBytes(), config.messaging().maxTextLength(), config.rooms().maxStateBytes());
         this.dispatcher = new RequestDispatcher(codec, registry, metrics, clock);
+        OutboundLanes lanes = new OutboundLanes(config.server().flushInterval(), metrics);
         WebSocketFrameHandler.Shared shared = new WebSocketFrameHandler.Shared(codec, dispatcher, sessions,
                 List.copyOf(listeners), metrics, clock, config.server().nodeId(), welcomeLimits,
-                limits.messagesPerSecond(), limits.maxViolations());
+                limits.messagesPerSecond(), limits.maxViolations(), lanes, limits.outboundBufferBytes());
         OpsEndpoints withDrain = new OpsEndpoints(ops.etcdAnswers(), () -> draining || ops.draining().getAsBoolean(),
                 ops.scrape());
         HttpRouter router = new HttpRouter(new UpgradeGate(config.server().allowedOrigins(), players, guests),
@@ -74,14 +75,15 @@ public final class GameServer implements AutoCloseable {
     /** Binds the listener; returns the bound address (port 0 in the config picks a free port). */
     public InetSocketAddress start() throws InterruptedException {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        int high = config.limits().outboundBufferBytes();
+        // Unwritable (congested) past half the hard cap, writable again below a quarter of it.
+        int soft = config.limits().outboundBufferBytes() / 2;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(soft / 2, soft))
                 .childHandler(initializer);
         serverChannel = bootstrap.bind(config.server().host(), config.server().port()).sync().channel();
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();

@@ -18,7 +18,7 @@ public final class TransportMetrics {
     private final MeterRegistry registry;
     private final Counter framesIn;
     private final Counter framesOut;
-    private final DistributionSummary bytesOut;
+    private final Counter bytesOut;
     private final Counter connectionsOpened;
     private final Counter upgradesRefused;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
@@ -31,9 +31,9 @@ public final class TransportMetrics {
         Gauge.builder("gamestate.sessions", sessions, SessionRegistry::size)
                 .description("live WebSocket sessions on this node").register(registry);
         framesIn = Counter.builder("gamestate.frames.in").description("client frames received").register(registry);
-        framesOut = Counter.builder("gamestate.frames.out").description("frames queued to clients").register(registry);
-        bytesOut = DistributionSummary.builder("gamestate.frames.out.bytes").baseUnit("bytes")
-                .description("size of frames queued to clients").register(registry);
+        framesOut = Counter.builder("gamestate.frames.out").description("frames written to clients").register(registry);
+        bytesOut = Counter.builder("gamestate.frames.out.bytes").baseUnit("bytes")
+                .description("bytes of frames written to clients").register(registry);
         connectionsOpened = Counter.builder("gamestate.sessions.opened").register(registry);
         upgradesRefused = Counter.builder("gamestate.upgrades.refused").register(registry);
         for (ErrorCode code : ErrorCode.values()) {
@@ -50,9 +50,18 @@ public final class TransportMetrics {
         framesIn.increment();
     }
 
-    void frameOut(int bytes) {
-        framesOut.increment();
-        bytesOut.record(bytes);
+    /** Counts a batch of frames written to sockets. */
+    void framesOut(int frames, long bytes) {
+        if (frames > 0) {
+            framesOut.increment(frames);
+            bytesOut.increment(bytes);
+        }
+    }
+
+    /** Registers the gauge of frames queued for sockets and not yet written. */
+    void outboundQueue(java.util.function.IntSupplier depth) {
+        Gauge.builder("gamestate.outbound.queued", depth::getAsInt)
+                .description("frames queued for sockets, not yet written").register(registry);
     }
 
     void opened() {

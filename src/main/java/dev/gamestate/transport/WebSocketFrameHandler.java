@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     /** Everything the handlers of all channels share. */
     record Shared(WireCodec codec, RequestDispatcher dispatcher, SessionRegistry sessions,
                   List<ConnectionListener> listeners, TransportMetrics metrics, Clock clock,
-                  String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations) {
+                  String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations,
+                  OutboundLanes lanes, long maxUnsentBytes) {
     }
 
     private final Shared shared;
@@ -61,7 +63,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         Principal principal = ctx.channel().attr(Attributes.PRINCIPAL).get();
         Optional<String> guestToken = ctx.channel().attr(Attributes.GUEST_TOKEN).get();
         Instant now = shared.clock().instant();
-        connection = new WsConnection(newSessionId(), principal, ctx.channel(), now, shared.metrics());
+        connection = new WsConnection(newSessionId(), principal, ctx.channel(), now, shared.metrics(),
+                shared.lanes().of(ctx.channel().eventLoop()), shared.maxUnsentBytes());
         limiter = new RateLimiter(shared.messagesPerSecond(), System.nanoTime());
         shared.sessions().add(connection);
         shared.metrics().opened();
@@ -70,7 +73,10 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                 shared.limits())));
         principal.expiresAt().ifPresent(expiry -> {
             long delay = Math.max(0, Duration.between(now, expiry).toMillis());
-            ctx.executor().schedule(() -> connection.close(CloseCode.TOKEN_EXPIRED), delay, TimeUnit.MILLISECONDS);
+            ScheduledFuture<?> expiryTimer = ctx.executor().schedule(() -> connection.close(CloseCode.TOKEN_EXPIRED),
+                    delay, TimeUnit.MILLISECONDS);
+            // The timer dies with the socket: a closed session must not stay reachable until its expiry.
+            ctx.channel().closeFuture().addListener(closed -> expiryTimer.cancel(false));
         });
         LOG.debug("{} opened", connection);
         for (ConnectionListener listener : shared.listeners()) {
@@ -107,6 +113,20 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             return;
         }
         shared.dispatcher().dispatch(connection, text.text());
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+        if (connection != null && ctx.channel().isWritable() && connection.isOpen()) {
+            for (ConnectionListener listener : shared.listeners()) {
+                try {
+                    listener.drained(connection);
+                } catch (RuntimeException e) {
+                    LOG.error("connection listener failed on drain of {}", connection, e);
+                }
+            }
+        }
+        super.channelWritabilityChanged(ctx);
     }
 
     @Override

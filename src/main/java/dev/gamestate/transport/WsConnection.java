@@ -7,15 +7,24 @@ import dev.gamestate.event.Push;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One WebSocket session as the game services see it. Pushes may come from any thread; Netty queues
- * them on the channel's event loop in call order.
+ * One WebSocket session as the game services see it. Frames may be sent from any thread; they go
+ * through the {@link OutboundLane} of the channel's event loop, in call order, and are flushed in
+ * batches.
+ *
+ * <p>Its unsent bytes (queued in the lane plus written and not yet taken by the socket) are bounded
+ * by {@code limits.outboundBufferBytes}: past that the client is closed with 4008. Past half of it the
+ * channel turns unwritable, which {@link #congested} reports, so that the services can send less
+ * (rooms conflate a subscription's events into one snapshot) before the hard cap is reached.
  */
 final class WsConnection implements Connection {
 
@@ -27,14 +36,22 @@ final class WsConnection implements Connection {
     private final Channel channel;
     private final Instant connectedAt;
     private final TransportMetrics metrics;
+    private final OutboundLane lane;
+    private final long maxUnsentBytes;
     private final AtomicBoolean closing = new AtomicBoolean();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private boolean dirty; // written since the lane last flushed it; loop-confined
+    private boolean closeWritten; // loop-confined
 
-    WsConnection(String sessionId, Principal principal, Channel channel, Instant connectedAt, TransportMetrics metrics) {
+    WsConnection(String sessionId, Principal principal, Channel channel, Instant connectedAt, TransportMetrics metrics,
+                 OutboundLane lane, long maxUnsentBytes) {
         this.sessionId = sessionId;
         this.principal = principal;
         this.channel = channel;
         this.connectedAt = connectedAt;
         this.metrics = metrics;
+        this.lane = lane;
+        this.maxUnsentBytes = maxUnsentBytes;
     }
 
     @Override
@@ -60,21 +77,64 @@ final class WsConnection implements Connection {
         send(push.utf8());
     }
 
+    @Override
+    public boolean congested() {
+        // Frames still in the lane count too: the channel learns of them only when the lane runs.
+        return !channel.isWritable() || queuedBytes.get() + channelPendingBytes() > maxUnsentBytes / 2;
+    }
+
     /**
-     * Queues a text frame. A client whose unsent bytes pass {@code limits.outboundBufferBytes} (the
-     * channel's high water mark) is closed with 4008 rather than buffered without bound.
+     * Queues a text frame, from any thread. A client whose unsent bytes would pass
+     * {@code limits.outboundBufferBytes} is closed with 4008 rather than buffered without bound.
      */
     void send(byte[] utf8) {
         if (closing.get()) {
             return;
         }
-        if (!channel.isWritable()) {
+        if (queuedBytes.addAndGet(utf8.length) + channelPendingBytes() > maxUnsentBytes) {
+            queuedBytes.addAndGet(-utf8.length);
             close(CloseCode.SLOW_CONSUMER);
             return;
         }
-        metrics.frameOut(utf8.length);
+        lane.enqueue(this, utf8);
+    }
+
+    /** Writes a frame the lane held for this connection, unflushed; false when it was dropped. On the loop. */
+    boolean writeQueued(byte[] utf8) {
+        queuedBytes.addAndGet(-utf8.length);
+        if (closeWritten || !channel.isActive()) {
+            return false;
+        }
+        if (channelPendingBytes() + utf8.length > maxUnsentBytes) {
+            if (closing.compareAndSet(false, true)) {
+                metrics.closed(CloseCode.SLOW_CONSUMER);
+            }
+            writeClose(CloseCode.SLOW_CONSUMER);
+            return false;
+        }
         // wrappedBuffer shares the encoded bytes: one encoding, any number of recipients.
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
+        return true;
+    }
+
+    /** Marks the channel as written since the last flush; true when it was not yet. On the loop. */
+    boolean markDirty() {
+        if (dirty) {
+            return false;
+        }
+        dirty = true;
+        return true;
+    }
+
+    /** Flushes what the lane wrote. On the loop. */
+    void flushQueued() {
+        dirty = false;
+        channel.flush();
+    }
+
+    private long channelPendingBytes() {
+        ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
     }
 
     @Override
@@ -82,17 +142,31 @@ final class WsConnection implements Connection {
         return !closing.get() && channel.isActive();
     }
 
-    /** Sends a close frame with {@code code} and cuts the socket once it is out (or after a grace period). */
+    /**
+     * Sends a close frame with {@code code} behind the frames already queued (nothing queued later is
+     * sent), and cuts the socket once it is out, or after a grace period.
+     */
     void close(CloseCode code) {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
         metrics.closed(code);
+        lane.enqueueClose(this, code);
+    }
+
+    /** Writes and flushes the close frame, once; from then on nothing else is written. On the loop. */
+    void writeClose(CloseCode code) {
+        if (closeWritten) {
+            return;
+        }
+        closeWritten = true;
         channel.writeAndFlush(new CloseWebSocketFrame(code.code(), code.reason()))
                 .addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> {
+        // A client that never reads its backlog never lets the close frame out: cut it after the grace.
+        ScheduledFuture<?> cut = channel.eventLoop().schedule(() -> {
             channel.close();
         }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(closed -> cut.cancel(false));
     }
 
     /**

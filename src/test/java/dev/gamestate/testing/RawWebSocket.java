@@ -94,9 +94,19 @@ public final class RawWebSocket implements AutoCloseable {
      * @throws AssertionError when the server does not answer 101
      */
     public static RawWebSocket connect(int port, String pathAndQuery, Map<String, String> headers) {
+        return connect(port, pathAndQuery, headers, 0);
+    }
+
+    /**
+     * Like {@link #connect(int, String, Map)}, with the socket's receive buffer set to
+     * {@code receiveBufferBytes} before it connects (0: the system's default), for a client that
+     * must fall behind soon when it stops reading.
+     */
+    public static RawWebSocket connect(int port, String pathAndQuery, Map<String, String> headers,
+                                       int receiveBufferBytes) {
         Socket socket = null;
         try {
-            socket = newSocket(port);
+            socket = newSocket(port, receiveBufferBytes);
             RawWebSocket raw = new RawWebSocket(socket);
             raw.writeUpgrade(port, pathAndQuery, headers);
             Answer answer = raw.readAnswer(false);
@@ -208,7 +218,15 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private static Socket newSocket(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        return newSocket(port, 0);
+    }
+
+    private static Socket newSocket(int port, int receiveBufferBytes) throws IOException {
+        Socket socket = new Socket();
+        if (receiveBufferBytes > 0) {
+            socket.setReceiveBufferSize(receiveBufferBytes);
+        }
+        socket.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         socket.setSoTimeout(READ_TIMEOUT_MS);
         socket.setTcpNoDelay(true);
         return socket;

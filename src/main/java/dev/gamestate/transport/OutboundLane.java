@@ -1,0 +1,126 @@
+package dev.gamestate.transport;
+
+import dev.gamestate.core.CloseCode;
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.PlatformDependent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Every frame bound for the sockets of one event loop passes through its lane: callers on any thread
+ * queue frames, and one task on the loop writes whatever has queued since it last ran, then flushes
+ * each socket it wrote to once. A fan-out of one event to a thousand subscribers thus costs each loop
+ * one task and one flush per socket, not a task and a syscall per delivery.
+ *
+ * <p>Flushes are consolidated further by {@code server.flushInterval}: a socket is flushed at once
+ * when the loop has not flushed for that long (a quiet server delivers without delay), otherwise at
+ * the end of the interval, together with everything written meanwhile.
+ *
+ * <p>The queue has no fixed capacity; each connection bounds its share of it (see
+ * {@link WsConnection#send}), so the lane holds at most the sum of those bounds.
+ */
+final class OutboundLane implements Runnable {
+
+    /** Frames one run writes before yielding the loop to I/O; the rest go in the next run. */
+    private static final int MAX_PER_RUN = 8192;
+
+    /** One frame for one connection, or (with {@code close} set) its close frame. */
+    private record Delivery(WsConnection connection, byte[] utf8, CloseCode close) {
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    private final EventLoop loop;
+    private final long flushIntervalNanos;
+    private final TransportMetrics metrics;
+    private final Queue<Delivery> queue = PlatformDependent.newMpscQueue();
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Runnable flushTask = this::flushDue;
+    // Loop-confined from here on.
+    private final List<WsConnection> dirty = new ArrayList<>();
+    private long lastFlushNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private boolean flushScheduled;
+
+    OutboundLane(EventLoop loop, long flushIntervalNanos, TransportMetrics metrics) {
+        this.loop = loop;
+        this.flushIntervalNanos = flushIntervalNanos;
+        this.metrics = metrics;
+    }
+
+    /** Queues a frame for {@code connection}, whose channel must belong to this lane's loop. */
+    void enqueue(WsConnection connection, byte[] utf8) {
+        offer(new Delivery(connection, utf8, null));
+    }
+
+    /** Queues {@code connection}'s close frame behind what it has queued already. */
+    void enqueueClose(WsConnection connection, CloseCode code) {
+        offer(new Delivery(connection, NO_BYTES, code));
+    }
+
+    private void offer(Delivery delivery) {
+        queue.offer(delivery);
+        if (scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+    }
+
+    /** Frames queued and not yet written. */
+    int depth() {
+        return queue.size();
+    }
+
+    @Override
+    public void run() {
+        scheduled.set(false); // first: a frame queued from now on schedules another run
+        int frames = 0;
+        long bytes = 0;
+        Delivery next;
+        while (frames < MAX_PER_RUN && (next = queue.poll()) != null) {
+            WsConnection connection = next.connection();
+            if (next.close() != null) {
+                connection.writeClose(next.close());
+            } else if (connection.writeQueued(next.utf8())) {
+                frames++;
+                bytes += next.utf8().length;
+                if (connection.markDirty()) {
+                    dirty.add(connection);
+                }
+            }
+        }
+        metrics.framesOut(frames, bytes);
+        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
+        flushOrDefer();
+    }
+
+    private void flushOrDefer() {
+        if (dirty.isEmpty() || flushScheduled) {
+            return;
+        }
+        long now = System.nanoTime();
+        long due = lastFlushNanos + flushIntervalNanos;
+        if (flushIntervalNanos == 0 || now - due >= 0) {
+            flush(now);
+        } else {
+            flushScheduled = true;
+            loop.schedule(flushTask, due - now, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void flushDue() {
+        flushScheduled = false;
+        flush(System.nanoTime());
+    }
+
+    private void flush(long now) {
+        lastFlushNanos = now;
+        for (WsConnection connection : dirty) {
+            connection.flushQueued();
+        }
+        dirty.clear();
+    }
+}
