@@ -41,13 +41,14 @@ final class OutboundLane implements Runnable {
     private final Runnable flushTask = this::flushDue;
     // Loop-confined from here on.
     private final List<WsConnection> dirty = new ArrayList<>();
-    private long lastFlushNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private long lastFlushNanos;
     private boolean flushScheduled;
 
     OutboundLane(EventLoop loop, long flushIntervalNanos, TransportMetrics metrics) {
         this.loop = loop;
         this.flushIntervalNanos = flushIntervalNanos;
         this.metrics = metrics;
+        this.lastFlushNanos = loop.ticker().nanoTime() - TimeUnit.DAYS.toNanos(1);
     }
 
     /** Queues a frame for {@code connection}, whose channel must belong to this lane's loop. */
@@ -101,7 +102,7 @@ final class OutboundLane implements Runnable {
         if (dirty.isEmpty() || flushScheduled) {
             return;
         }
-        long now = System.nanoTime();
+        long now = loop.ticker().nanoTime(); // the loop's clock, the one its timers run on
         long due = lastFlushNanos + flushIntervalNanos;
         if (flushIntervalNanos == 0 || now - due >= 0) {
             flush(now);
@@ -113,7 +114,7 @@ final class OutboundLane implements Runnable {
 
     private void flushDue() {
         flushScheduled = false;
-        flush(System.nanoTime());
+        flush(loop.ticker().nanoTime());
     }
 
     private void flush(long now) {

@@ -1,0 +1,130 @@
+package dev.gamestate.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gamestate.core.CloseCode;
+import dev.gamestate.core.Principal;
+import dev.gamestate.event.Push;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The outbound lane on an {@link EmbeddedChannel}: batching, flush consolidation, budgets, close order. */
+class OutboundLaneTest {
+
+    private final TransportMetrics metrics = new TransportMetrics(new SimpleMeterRegistry(), new SessionRegistry());
+    private final List<String> flushes = new ArrayList<>();
+
+    @Test
+    void framesPushedBeforeTheLaneRunsAreWrittenByOneTaskAndFlushedOnce() {
+        EmbeddedChannel channel = channel();
+        WsConnection connection = connection(channel, Duration.ZERO, 1 << 20);
+
+        connection.push(push("a"));
+        connection.push(push("b"));
+        connection.push(push("c"));
+        assertThat(channel.outboundMessages()).as("nothing before the lane's task runs").isEmpty();
+        channel.runPendingTasks();
+
+        assertThat(texts(channel)).containsExactly("a", "b", "c");
+        assertThat(flushes).hasSize(1);
+    }
+
+    @Test
+    void aBusySocketIsFlushedAtMostOncePerFlushInterval() {
+        EmbeddedChannel channel = channel();
+        // An hour: the test must not depend on how fast this machine runs it.
+        WsConnection connection = connection(channel, Duration.ofHours(1), 1 << 20);
+
+        connection.push(push("first"));
+        channel.runPendingTasks();
+        assertThat(texts(channel)).as("an idle socket is flushed at once").containsExactly("first");
+
+        connection.push(push("second"));
+        connection.push(push("third"));
+        channel.runPendingTasks();
+        assertThat(channel.outboundMessages()).as("within the interval: written, not flushed").isEmpty();
+
+        channel.advanceTimeBy(1, TimeUnit.HOURS);
+        channel.runScheduledPendingTasks();
+        assertThat(texts(channel)).containsExactly("second", "third");
+        assertThat(flushes).hasSize(2);
+    }
+
+    @Test
+    void aCloseFrameFollowsTheFramesQueuedBeforeItAndNothingAfterIt() {
+        EmbeddedChannel channel = channel();
+        WsConnection connection = connection(channel, Duration.ZERO, 1 << 20);
+
+        connection.push(push("rate_limited"));
+        connection.close(CloseCode.POLICY_VIOLATION);
+        connection.push(push("after"));
+        channel.runPendingTasks();
+
+        Object first = channel.readOutbound();
+        assertThat(((TextWebSocketFrame) first).text()).isEqualTo("rate_limited");
+        Object second = channel.readOutbound();
+        assertThat(second).isInstanceOf(CloseWebSocketFrame.class);
+        assertThat(((CloseWebSocketFrame) second).statusCode()).isEqualTo(1008);
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
+    void aConnectionPastHalfItsBudgetIsCongestedAndPastAllOfItIsClosedWith4008() {
+        EmbeddedChannel channel = channel();
+        WsConnection connection = connection(channel, Duration.ZERO, 1000);
+
+        connection.push(push("x".repeat(400)));
+        assertThat(connection.congested()).isFalse();
+        connection.push(push("y".repeat(400)));
+        assertThat(connection.congested()).as("800 of 1000 bytes unsent").isTrue();
+        connection.push(push("z".repeat(400)));
+        channel.runPendingTasks();
+
+        assertThat(connection.isOpen()).isFalse();
+        List<Object> out = new ArrayList<>();
+        for (Object m; (m = channel.readOutbound()) != null; ) {
+            out.add(m);
+        }
+        assertThat(out.getLast()).isInstanceOf(CloseWebSocketFrame.class);
+        assertThat(((CloseWebSocketFrame) out.getLast()).statusCode()).isEqualTo(4008);
+    }
+
+    private EmbeddedChannel channel() {
+        return new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.add("flush");
+                ctx.flush();
+            }
+        });
+    }
+
+    private WsConnection connection(EmbeddedChannel channel, Duration flushInterval, long budget) {
+        OutboundLanes lanes = new OutboundLanes(flushInterval, metrics);
+        return new WsConnection("s-1", Principal.guest("guest-1"), channel, Instant.EPOCH, metrics,
+                lanes.of(channel.eventLoop()), budget);
+    }
+
+    private static Push push(String text) {
+        return Push.ofUtf8(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static List<String> texts(EmbeddedChannel channel) {
+        List<String> texts = new ArrayList<>();
+        for (Object m; (m = channel.readOutbound()) != null; ) {
+            texts.add(((TextWebSocketFrame) m).text());
+        }
+        return texts;
+    }
+}
