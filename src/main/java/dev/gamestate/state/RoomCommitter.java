@@ -10,6 +10,7 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
@@ -269,8 +270,11 @@ public final class RoomCommitter implements AutoCloseable {
 
     private void commit(RoomBatch batch) {
         transactions.increment();
+        // Compares and reads are built here, on the committer's thread, which owns the rooms.
+        Cmp[] compares = batch.compares();
+        Op[] rereads = batch.rereads();
         history.putOption().thenCompose(lease -> etcd.call(() -> etcd.kv().txn()
-                        .If(batch.compares()).Then(batch.writes(lease)).Else(batch.rereads()).commit())
+                        .If(compares).Then(batch.writes(lease)).Else(rereads).commit())
                         .handle((response, error) -> new Outcome(response, error, lease)))
                 .whenCompleteAsync((outcome, error) -> {
                     inFlight--;

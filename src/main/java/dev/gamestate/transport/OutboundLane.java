@@ -1,6 +1,7 @@
 package dev.gamestate.transport;
 
 import dev.gamestate.core.CloseCode;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
@@ -78,17 +79,40 @@ final class OutboundLane implements Runnable {
         scheduled.set(false); // first: a frame queued from now on schedules another run
         int frames = 0;
         long bytes = 0;
+        int polled = 0;
+        // A fan-out queues one event's bytes for many connections in a row: frame it once, write
+        // retained duplicates of that one buffer.
+        byte[] framedUtf8 = null;
+        ByteBuf framed = null;
         Delivery next;
-        while (frames < MAX_PER_RUN && (next = queue.poll()) != null) {
-            WsConnection connection = next.connection();
-            if (next.close() != null) {
-                connection.writeClose(next.close());
-            } else if (connection.writeQueued(next.utf8())) {
+        try {
+            while (polled++ < MAX_PER_RUN && (next = queue.poll()) != null) {
+                WsConnection connection = next.connection();
+                if (next.close() != null) {
+                    connection.writeClose(next.close());
+                    continue;
+                }
+                byte[] utf8 = next.utf8();
+                if (!connection.admitQueued(utf8.length)) {
+                    continue;
+                }
+                if (utf8 != framedUtf8) {
+                    if (framed != null) {
+                        framed.release();
+                    }
+                    framed = TextFrames.frame(connection.allocator(), utf8);
+                    framedUtf8 = utf8;
+                }
+                connection.writeFramed(framed.retainedDuplicate());
                 frames++;
-                bytes += next.utf8().length;
+                bytes += utf8.length;
                 if (connection.markDirty()) {
                     dirty.add(connection);
                 }
+            }
+        } finally {
+            if (framed != null) {
+                framed.release();
             }
         }
         metrics.framesOut(frames, bytes);

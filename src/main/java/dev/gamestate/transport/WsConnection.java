@@ -4,12 +4,12 @@ import dev.gamestate.core.CloseCode;
 import dev.gamestate.core.Principal;
 import dev.gamestate.event.Connection;
 import dev.gamestate.event.Push;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -99,22 +99,34 @@ final class WsConnection implements Connection {
         lane.enqueue(this, utf8);
     }
 
-    /** Writes a frame the lane held for this connection, unflushed; false when it was dropped. On the loop. */
-    boolean writeQueued(byte[] utf8) {
-        queuedBytes.addAndGet(-utf8.length);
+    /**
+     * Takes a frame of {@code size} bytes out of the lane's count for this connection; true when it
+     * is to be written, false when it is dropped (closed, or over budget: then closed with 4008).
+     * On the loop.
+     */
+    boolean admitQueued(int size) {
+        queuedBytes.addAndGet(-size);
         if (closeWritten || !channel.isActive()) {
             return false;
         }
-        if (channelPendingBytes() + utf8.length > maxUnsentBytes) {
+        if (channelPendingBytes() + size > maxUnsentBytes) {
             if (closing.compareAndSet(false, true)) {
                 metrics.closed(CloseCode.SLOW_CONSUMER);
             }
             writeClose(CloseCode.SLOW_CONSUMER);
             return false;
         }
-        // wrappedBuffer shares the encoded bytes: one encoding, any number of recipients.
-        channel.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(utf8)), channel.voidPromise());
         return true;
+    }
+
+    /** Writes a whole, already framed text frame, unflushed. On the loop. */
+    void writeFramed(ByteBuf frame) {
+        channel.write(frame, channel.voidPromise());
+    }
+
+    /** The channel's buffer allocator. */
+    ByteBufAllocator allocator() {
+        return channel.alloc();
     }
 
     /** Marks the channel as written since the last flush; true when it was not yet. On the loop. */

@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +72,7 @@ class OutboundLaneTest {
         channel.runPendingTasks();
 
         Object first = channel.readOutbound();
-        assertThat(((TextWebSocketFrame) first).text()).isEqualTo("rate_limited");
+        assertThat(text(first)).isEqualTo("rate_limited");
         Object second = channel.readOutbound();
         assertThat(second).isInstanceOf(CloseWebSocketFrame.class);
         assertThat(((CloseWebSocketFrame) second).statusCode()).isEqualTo(1008);
@@ -123,8 +123,44 @@ class OutboundLaneTest {
     private static List<String> texts(EmbeddedChannel channel) {
         List<String> texts = new ArrayList<>();
         for (Object m; (m = channel.readOutbound()) != null; ) {
-            texts.add(((TextWebSocketFrame) m).text());
+            texts.add(text(m));
         }
         return texts;
+    }
+
+    /** The payload of a framed, unmasked text frame, as the socket would carry it. */
+    private static String text(Object written) {
+        ByteBuf frame = (ByteBuf) written;
+        try {
+            assertThat(frame.readUnsignedByte()).as("FIN + text opcode").isEqualTo((short) 0x81);
+            int length = frame.readUnsignedByte();
+            if (length == 126) {
+                length = frame.readUnsignedShort();
+            } else if (length == 127) {
+                length = (int) frame.readLong();
+            }
+            assertThat(frame.readableBytes()).isEqualTo(length);
+            return frame.toString(StandardCharsets.UTF_8);
+        } finally {
+            frame.release();
+        }
+    }
+
+    @Test
+    void oneEventFannedOutIsFramedOnceAndSharedByEveryRecipient() {
+        EmbeddedChannel channel = channel();
+        OutboundLane lane = new OutboundLanes(Duration.ZERO, metrics).of(channel.eventLoop());
+        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, Instant.EPOCH, metrics, lane, 1 << 20);
+        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, Instant.EPOCH, metrics, lane, 1 << 20);
+        Push event = push("x".repeat(300));
+
+        a.push(event);
+        b.push(event);
+        channel.runPendingTasks();
+
+        ByteBuf first = channel.readOutbound();
+        ByteBuf second = channel.readOutbound();
+        assertThat(first.unwrap()).as("one framed buffer under both").isSameAs(second.unwrap());
+        assertThat(text(first)).isEqualTo(text(second)).hasSize(300);
     }
 }

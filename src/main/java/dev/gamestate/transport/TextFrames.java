@@ -1,0 +1,37 @@
+package dev.gamestate.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+
+/**
+ * Server-to-client text frames framed once, as bytes ready for the socket. A server frame is never
+ * masked and this server negotiates no extensions, so one event's frame is the same bytes for every
+ * recipient: the outbound lane frames it once and writes retained duplicates of that one buffer,
+ * past the WebSocket encoder (which lets plain buffers through untouched).
+ */
+final class TextFrames {
+
+    private static final int FIN_TEXT = 0x81;
+
+    private TextFrames() {
+    }
+
+    /** The whole frame (header and payload) carrying {@code utf8} as one text message. */
+    static ByteBuf frame(ByteBufAllocator allocator, byte[] utf8) {
+        int length = utf8.length;
+        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        ByteBuf frame = allocator.directBuffer(header + length);
+        frame.writeByte(FIN_TEXT);
+        if (length < 126) {
+            frame.writeByte(length);
+        } else if (length <= 0xFFFF) {
+            frame.writeByte(126);
+            frame.writeShort(length);
+        } else {
+            frame.writeByte(127);
+            frame.writeLong(length);
+        }
+        frame.writeBytes(utf8);
+        return frame;
+    }
+}
