@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.time.Instant;
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class WsConnection implements Connection {
 
+    /** The name Netty's handshaker gives the WebSocket frame encoder in the pipeline. */
+    private static final String WS_ENCODER = "wsencoder";
     /** How long a closing handshake may take before the socket is cut. */
     private static final long CLOSE_GRACE_MS = 2000;
 
@@ -37,6 +41,7 @@ final class WsConnection implements Connection {
     private final Instant connectedAt;
     private final TransportMetrics metrics;
     private final OutboundLane lane;
+    private final ChannelOutboundInvoker frameOutput;
     private final long maxUnsentBytes;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -52,6 +57,10 @@ final class WsConnection implements Connection {
         this.metrics = metrics;
         this.lane = lane;
         this.maxUnsentBytes = maxUnsentBytes;
+        // Framed bytes need no handler on the way out: writing at the WebSocket encoder's context
+        // sends them straight to the socket, past the protocol handler and the encoder itself.
+        ChannelHandlerContext encoder = channel.pipeline().context(WS_ENCODER);
+        this.frameOutput = encoder != null ? encoder : channel;
     }
 
     @Override
@@ -121,7 +130,7 @@ final class WsConnection implements Connection {
 
     /** Writes a whole, already framed text frame, unflushed. On the loop. */
     void writeFramed(ByteBuf frame) {
-        channel.write(frame, channel.voidPromise());
+        frameOutput.write(frame, channel.voidPromise());
     }
 
     /** The channel's buffer allocator. */
@@ -141,7 +150,7 @@ final class WsConnection implements Connection {
     /** Flushes what the lane wrote. On the loop. */
     void flushQueued() {
         dirty = false;
-        channel.flush();
+        frameOutput.flush();
     }
 
     private long channelPendingBytes() {
