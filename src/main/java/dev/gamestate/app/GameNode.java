@@ -145,6 +145,7 @@ public final class GameNode implements AutoCloseable {
         Gauge.builder("gamestate.stream.queued", streamThread::depth)
                 .description("watch responses waiting for the stream thread").register(meters);
         StreamWatch watch = new StreamWatch(etcd, streamListeners, scheduler, streamThread);
+        meterWatch(meters, watch);
         watch.start().join();
         closeInReverse.add(watch);
         Compactor compactor = new Compactor(etcd, config.etcd().compactionInterval(), scheduler);
@@ -160,6 +161,19 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(server);
         address = server.start();
         LOG.info("node {} ready on port {} (etcd {})", nodeId, address.getPort(), config.etcd().endpoints());
+    }
+
+    private static void meterWatch(MeterRegistry meters, StreamWatch watch) {
+        String events = "gamestate.watch.events";
+        String what = "events this node received from etcd's watch, by kind";
+        FunctionCounter.builder(events, watch, StreamWatch::roomEventsReceived).tag("kind", "room")
+                .description(what).register(meters);
+        FunctionCounter.builder(events, watch, StreamWatch::userEventsReceived).tag("kind", "user")
+                .description(what).register(meters);
+        FunctionCounter.builder(events, watch, StreamWatch::inboxEventsReceived).tag("kind", "inbox")
+                .description(what).register(meters);
+        // One watch over the whole stream prefix, whatever the node serves.
+        Gauge.builder("gamestate.watches", () -> 1).description("etcd watches this node holds").register(meters);
     }
 
     private static void meterCommitter(MeterRegistry meters, RoomCommitter committer, SerialExecutor thread) {

@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,6 +55,9 @@ public final class StreamWatch implements AutoCloseable {
     // of that revision delivered so far.
     private long lastRevision;
     private final Set<ByteSequence> keysAtLastRevision = new HashSet<>();
+    private final LongAdder roomEvents = new LongAdder();
+    private final LongAdder userEvents = new LongAdder();
+    private final LongAdder inboxEvents = new LongAdder();
     private volatile Watch.Watcher watcher;
     private volatile boolean closed;
     private volatile int generation;
@@ -78,6 +82,21 @@ public final class StreamWatch implements AutoCloseable {
                     resumeAt = r.getHeader().getRevision() + 1;
                     open();
                 });
+    }
+
+    /** Room log entries this node received from etcd. */
+    public long roomEventsReceived() {
+        return roomEvents.sum();
+    }
+
+    /** User notifications this node received from etcd. */
+    public long userEventsReceived() {
+        return userEvents.sum();
+    }
+
+    /** Inbox messages this node received from etcd. */
+    public long inboxEventsReceived() {
+        return inboxEvents.sum();
     }
 
     /** The revision a restarted watch would start at. */
@@ -184,6 +203,7 @@ public final class StreamWatch implements AutoCloseable {
         try {
             switch (parts[0]) {
                 case "rooms" -> {
+                    roomEvents.increment();
                     if (parts.length == 4) {
                         Namespace ns = namespace(parts[1]);
                         long seq = Long.parseLong(parts[3]);
@@ -191,6 +211,7 @@ public final class StreamWatch implements AutoCloseable {
                     }
                 }
                 case "users" -> {
+                    userEvents.increment();
                     if (parts.length == 3) {
                         Namespace ns = namespace(parts[1]);
                         String user = Keys.unsegment(parts[2]);
@@ -198,6 +219,7 @@ public final class StreamWatch implements AutoCloseable {
                     }
                 }
                 case "inbox" -> {
+                    inboxEvents.increment();
                     if (parts.length == 4) {
                         Namespace ns = namespace(parts[1]);
                         String user = Keys.unsegment(parts[2]);
