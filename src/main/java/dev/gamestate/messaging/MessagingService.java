@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Chat: room messages join the room's ordered stream (through {@link RoomService#append}); direct
  * messages go to every live session of the recipient on any node, or wait in the recipient's inbox
- * and are delivered right after the {@code welcome} of the next connection.
+ * and are delivered right after the {@code welcome} of the next connection ({@link #deliverInbox}).
  *
  * <p>It also delivers user notifications (a push for every live session of one user, such as the
  * store's purchase events) from the node's watch to this node's connections.
@@ -154,9 +154,12 @@ public final class MessagingService implements StreamListener, ConnectionListene
         }
     }
 
-    /** Delivers the user's waiting messages to the new connection, oldest first. */
-    @Override
-    public void opened(Connection connection) {
+    /**
+     * Delivers the user's waiting messages to a new connection, oldest first. Called only when the
+     * transaction that recorded the session saw a message waiting (or could not tell), so a
+     * connection with an empty inbox costs no read; messages kept later arrive through the watch.
+     */
+    public void deliverInbox(Connection connection) {
         CompletableFuture<Void> drained = drain(connection, "");
         draining.put(connection.sessionId(), drained);
         drained.whenComplete((v, error) -> {

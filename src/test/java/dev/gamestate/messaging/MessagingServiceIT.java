@@ -52,6 +52,7 @@ class MessagingServiceIT {
         MessagingService service = new MessagingService(config, node.etcd(), node.rooms(), node.sessions(),
                 node.notifications(), node.outbox(), node.codec(), Clock.systemUTC());
         node.add(service, service, service::register);
+        node.onInboxWaiting(service::deliverInbox);
         nodes.add(node);
         messaging.put(node, service);
         return node;

@@ -6,6 +6,7 @@ import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.core.Principal;
+import dev.gamestate.event.Connection;
 import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.event.Event;
 import dev.gamestate.event.EventRegistry;
@@ -66,6 +67,7 @@ public final class ServiceNode implements AutoCloseable {
     private final List<StreamListener> streamListeners = new CopyOnWriteArrayList<>();
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<EventRegistry.Builder>> registrations = new CopyOnWriteArrayList<>();
+    private final List<Consumer<Connection>> inboxDelivery = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile EventRegistry registry;
 
@@ -141,12 +143,26 @@ public final class ServiceNode implements AutoCloseable {
         return connect(Principal.guest(userId));
     }
 
-    /** Opens a connection: listed in the outbox and the session directory, then {@code opened}. */
+    /**
+     * Also told, after {@code opened}, of a connection whose user had messages waiting in the inbox
+     * when its session record was committed (as the app's session tracker does).
+     */
+    public void onInboxWaiting(Consumer<Connection> delivery) {
+        inboxDelivery.add(delivery);
+    }
+
+    /**
+     * Opens a connection: listed in the outbox and the session directory, then {@code opened}, then the
+     * inbox delivery when something waits.
+     */
     public RecordingConnection connect(Principal principal) {
         RecordingConnection c = new RecordingConnection(nodeId + "-s" + SESSIONS.incrementAndGet(), principal);
         outbox.add(c);
-        sessions.add(session(c)).join();
+        boolean inboxWaiting = sessions.open(session(c)).join();
         connectionListeners.forEach(l -> l.opened(c));
+        if (inboxWaiting) {
+            inboxDelivery.forEach(d -> d.accept(c));
+        }
         return c;
     }
 
