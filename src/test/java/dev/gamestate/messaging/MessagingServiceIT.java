@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,6 +90,27 @@ class MessagingServiceIT {
         var snapshot = node.rooms().snapshot(Namespace.PRIVATE, "chat").join();
         assertThat(snapshot.seq()).isEqualTo(2);
         assertThat(snapshot.state()).isEqualTo(json("{\"topic\":\"gg\"}"));
+    }
+
+    @Test
+    void theInboxIsReadOnConnectOnlyWhenTheSessionRecordsTransactionSawAMessage() {
+        ServiceNode node = node();
+        List<String> inboxReads = new CopyOnWriteArrayList<>();
+        node.onInboxWaiting(c -> inboxReads.add(c.userId()));
+        RecordingConnection alice = node.player("alice");
+        node.player("carol");
+        assertThat(inboxReads).as("nobody had anything waiting").isEmpty();
+
+        node.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"one\"}");
+        node.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"two\"}");
+        RecordingConnection bob = node.player("bob");
+        RecordingConnection carol = node.player("carol");
+
+        assertThat(inboxReads).containsExactly("bob");
+        await().atMost(PATIENCE).until(() -> bob.events(SEND).size() == 2);
+        assertThat(bob.events(SEND)).extracting(e -> e.path("payload").path("text").asText())
+                .containsExactly("one", "two");
+        assertThat(carol.events(SEND)).isEmpty();
     }
 
     @Test

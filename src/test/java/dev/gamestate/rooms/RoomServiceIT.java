@@ -418,6 +418,23 @@ class RoomServiceIT {
     }
 
     @Test
+    void aNodeKeepsOneCountKeyPerRoomWhateverItsNumberOfSubscribers() {
+        ServiceNode node = node();
+        List<RecordingConnection> players = List.of(node.player("p1"), node.player("p2"), node.player("p3"));
+        players.forEach(p -> node.request(p, "subscribe", "{\"room\":\"crowd\"}"));
+        node.request(players.get(0), "subscribe", "{\"room\":\"crowd\",\"since\":0}"); // a replacement
+
+        String key = node.etcd().keys().prefix() + "subscriptions/private/crowd/" + node.nodeId();
+        await().atMost(ServiceNode.PATIENCE).until(() -> node.stored(key).map(JsonNode::asLong).orElse(0L) == 3);
+        assertThat(node.count(node.etcd().keys().prefix() + "subscriptions/private/crowd/")).isEqualTo(1);
+        assertThat(node.rooms().snapshot(Namespace.PRIVATE, "crowd").join().subscribers()).isEqualTo(3);
+
+        node.disconnect(players.get(1));
+        node.request(players.get(2), "unsubscribe", "{\"room\":\"crowd\"}");
+        await().atMost(ServiceNode.PATIENCE).until(() -> node.stored(key).map(JsonNode::asLong).orElse(0L) == 1);
+    }
+
+    @Test
     void aResyncSendsASnapshotToSubscriptionsThatFellBehind() {
         ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
