@@ -197,6 +197,12 @@ public final class NodeRecords {
             return;
         }
         failedTxns.incrementAndGet();
+        GameException failure = Etcd.unavailable(error);
+        if (lease.released()) {
+            // The node is shutting down and its keys go with the lease: nothing left worth retrying.
+            batch.forEach(r -> r.entry().waiters.forEach(w -> w.completeExceptionally(failure)));
+            return;
+        }
         long delay;
         synchronized (this) {
             pending.retry(batch);
@@ -208,7 +214,6 @@ public final class NodeRecords {
                 error.getMessage(), delay);
         // Still busy: nothing else goes out until this one retry does.
         CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::retryNow);
-        GameException failure = Etcd.unavailable(error);
         batch.forEach(r -> r.entry().waiters.forEach(w -> w.completeExceptionally(failure)));
     }
 
