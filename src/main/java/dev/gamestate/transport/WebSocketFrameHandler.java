@@ -40,8 +40,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     /** Everything the handlers of all channels share. */
     record Shared(WireCodec codec, RequestDispatcher dispatcher, SessionRegistry sessions,
                   List<ConnectionListener> listeners, PendingHandshakes handshakes, TransportMetrics metrics,
-                  Clock clock,
-                  String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations) {
+                  Clock clock, String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations) {
     }
 
     private final Shared shared;
