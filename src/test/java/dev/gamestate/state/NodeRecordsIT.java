@@ -48,6 +48,8 @@ class NodeRecordsIT {
         GameConfig config = ServiceNode.config(ETCD.endpointsCsv(), overrides);
         Etcd etcd = Etcd.create(config.etcd());
         open.add(etcd);
+        // The first call also opens the channel, which may take longer than a short request timeout.
+        await().atMost(Duration.ofSeconds(20)).until(() -> etcd.ping().join());
         NodeLease lease = new NodeLease(etcd, "records-node", "{}", config.etcd().leaseTtl(), scheduler,
                 Clock.systemUTC());
         lease.start().join();
@@ -111,12 +113,13 @@ class NodeRecordsIT {
     }
 
     @Test
-    void writesThatFailedWhileEtcdWasFrozenAreWrittenWhenItAnswersAgain() {
-        Setup s = setup(Map.of("GAMESTATE_ETCD_REQUEST_TIMEOUT", "400ms", "GAMESTATE_ETCD_LEASE_TTL", "30s"));
+    void writesThatFailedWhileEtcdWasDownAreWrittenWhenItIsBack() {
+        Setup s = setup(Map.of("GAMESTATE_ETCD_REQUEST_TIMEOUT", "400ms", "GAMESTATE_ETCD_LEASE_TTL", "60s"));
         String prefix = s.etcd().keys().prefix() + "outage/";
         EtcdProcess member = ETCD.cluster().member(0);
         List<CompletableFuture<Void>> writes = new ArrayList<>();
-        member.pause();
+        // Stopped, not frozen: a frozen etcd may still commit a Txn the node already gave up on.
+        member.stop();
         try {
             for (int i = 0; i < 50; i++) {
                 writes.add(s.records().put(prefix + i, utf8("x")));
@@ -126,11 +129,12 @@ class NodeRecordsIT {
             assertThat(error).isInstanceOf(CompletionException.class);
             assertThat(GameException.from(error).code()).isEqualTo(ErrorCode.UNAVAILABLE);
         } finally {
-            member.resume();
+            member.restart();
         }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> count(s.etcd(), prefix) == 50);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> s.records().queued() == 0 && count(s.etcd(), prefix) == 50);
         assertThat(s.records().failedTxns()).isPositive();
-        assertThat(s.records().queued()).isZero();
+        assertThat(s.records().txns()).isGreaterThan(s.records().failedTxns());
     }
 }
