@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * lands in the inbox, which is delivered once the services are told.
  *
  * <p>The record's transaction also looks whether the user's inbox holds anything at that revision;
- * only then is the inbox read and delivered ({@code inboxWaiting}). A message kept after that
- * revision reaches the session through the node's watch. When the transaction failed, nothing is
- * known, so the inbox is read.
+ * only then is the inbox read and delivered ({@code inbox} is handed the answer as a future when the
+ * connection opens). A message kept after that revision reaches the session through the node's
+ * watch. When the transaction failed, nothing is known, so the inbox is read.
  */
 final class SessionTracker implements ConnectionListener {
 
@@ -31,16 +31,16 @@ final class SessionTracker implements ConnectionListener {
     private final String nodeId;
     private final Clock clock;
     private final List<ConnectionListener> services;
-    private final Consumer<Connection> inboxWaiting;
+    private final BiConsumer<Connection, CompletableFuture<Boolean>> inbox;
     private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
 
     SessionTracker(SessionDirectory directory, String nodeId, Clock clock, List<ConnectionListener> services,
-                   Consumer<Connection> inboxWaiting) {
+                   BiConsumer<Connection, CompletableFuture<Boolean>> inbox) {
         this.directory = directory;
         this.nodeId = nodeId;
         this.clock = clock;
         this.services = List.copyOf(services);
-        this.inboxWaiting = inboxWaiting;
+        this.inbox = inbox;
     }
 
     @Override
@@ -54,28 +54,30 @@ final class SessionTracker implements ConnectionListener {
         SessionRecord record = new SessionRecord(connection.sessionId(), connection.userId(),
                 connection.namespace(), nodeId, clock.instant());
         records.put(connection.sessionId(), record);
+        // Handed over before the record's Txn: inbox messages the watch brings meanwhile wait for it.
+        CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
+        inbox.accept(connection, inboxWaiting);
         return directory.open(record).handle((waiting, error) -> {
             if (error != null) {
                 LOG.warn("could not record {} in etcd: {}", connection, error.getMessage());
             }
             // Closed meanwhile: closed() removed the record (the directory deletes it after any put).
-            if (records.containsKey(connection.sessionId()) && connection.isOpen()) {
-                tell(connection, error != null || waiting);
+            boolean open = records.containsKey(connection.sessionId()) && connection.isOpen();
+            if (open) {
+                tell(connection);
             }
+            inboxWaiting.complete(open && (error != null || waiting));
             return null;
         });
     }
 
-    private void tell(Connection connection, boolean inbox) {
+    private void tell(Connection connection) {
         for (ConnectionListener service : services) {
             try {
                 service.opened(connection);
             } catch (RuntimeException e) {
                 LOG.error("{} failed on open of {}", service.getClass().getSimpleName(), connection, e);
             }
-        }
-        if (inbox) {
-            inboxWaiting.accept(connection);
         }
     }
 

@@ -155,12 +155,16 @@ public final class MessagingService implements StreamListener, ConnectionListene
     }
 
     /**
-     * Delivers the user's waiting messages to a new connection, oldest first. Called only when the
-     * transaction that recorded the session saw a message waiting (or could not tell), so a
-     * connection with an empty inbox costs no read; messages kept later arrive through the watch.
+     * Delivers the user's waiting messages to a connection that is opening, oldest first.
+     * {@code inboxWaiting} completes once the session is recorded and the services told: true when the
+     * transaction that recorded it saw a message waiting (or could not tell). Only then is the inbox
+     * read, so a connection with an empty inbox costs no read; messages kept later arrive through the
+     * watch, and wait for this to finish so that they come after the older ones.
      */
-    public void deliverInbox(Connection connection) {
-        CompletableFuture<Void> drained = drain(connection, "");
+    public void deliverInbox(Connection connection, CompletableFuture<Boolean> inboxWaiting) {
+        CompletableFuture<Void> drained = inboxWaiting.thenCompose(waiting -> waiting
+                ? drain(connection, "")
+                : CompletableFuture.<Void>completedFuture(null));
         draining.put(connection.sessionId(), drained);
         drained.whenComplete((v, error) -> {
             draining.remove(connection.sessionId(), drained);

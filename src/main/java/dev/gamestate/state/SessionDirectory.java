@@ -33,7 +33,10 @@ public final class SessionDirectory {
                                 Instant connectedAt) {
     }
 
-    /** A node holding more sessions than this has bigger problems than its records. */
+    /**
+     * At most this many session writes wait (a few tens of MiB at worst). A node's lease rewrite
+     * queues one per live session, so this is also the most sessions a node can rewrite at once.
+     */
     private static final int MAX_WAITING_WRITES = 1 << 18;
 
     private final Etcd etcd;
@@ -54,11 +57,6 @@ public final class SessionDirectory {
         this.json = json;
         this.records = new NodeRecords(etcd, lease, "sessions", MAX_WAITING_WRITES);
         lease.onRenewal(id -> rewriteAll());
-    }
-
-    /** Records a session that just opened; completes once etcd committed the record. */
-    public CompletableFuture<Void> add(SessionRecord session) {
-        return open(session).thenApply(inboxWaiting -> null);
     }
 
     /**

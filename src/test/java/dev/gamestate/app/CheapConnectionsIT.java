@@ -111,15 +111,21 @@ class CheapConnectionsIT {
     }
 
     @Test
-    void aQueuedMessageIsDeliveredOnConnectExactlyOnce() {
+    void queuedMessagesAreDeliveredOnConnectExactlyOnceInTheOrderSent() {
         try (TestNode node = TestNode.start(ETCD.endpointsCsv());
              WsClient alice = node.player("alice")) {
-            JsonNode sent = alice.ack("core.game.state.send_message", "{\"to\":\"bob\",\"text\":\"later\"}");
-            assertThat(sent.path("delivered").asText()).isEqualTo("queued");
+            for (String text : List.of("first", "second", "third")) {
+                JsonNode sent = alice.ack("core.game.state.send_message",
+                        "{\"to\":\"bob\",\"text\":\"" + text + "\"}");
+                assertThat(sent.path("delivered").asText()).isEqualTo("queued");
+            }
 
             try (WsClient bob = node.player("bob")) {
-                JsonNode message = bob.awaitType("core.game.state.send_message");
-                assertThat(message.path("payload").path("text").asText()).isEqualTo("later");
+                List<String> texts = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    texts.add(bob.awaitType("core.game.state.send_message").path("payload").path("text").asText());
+                }
+                assertThat(texts).containsExactly("first", "second", "third");
                 String inbox = node.node().config().etcd().keyPrefix() + "stream/inbox/private/bob/";
                 await().atMost(WAIT).until(() -> count(inbox) == 0);
                 try (WsClient bobAgain = node.player("bob")) {

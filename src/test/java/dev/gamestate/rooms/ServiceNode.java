@@ -35,11 +35,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -67,7 +69,8 @@ public final class ServiceNode implements AutoCloseable {
     private final List<StreamListener> streamListeners = new CopyOnWriteArrayList<>();
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<EventRegistry.Builder>> registrations = new CopyOnWriteArrayList<>();
-    private final List<Consumer<Connection>> inboxDelivery = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Connection, CompletableFuture<Boolean>>> inboxDelivery =
+            new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile EventRegistry registry;
 
@@ -144,25 +147,26 @@ public final class ServiceNode implements AutoCloseable {
     }
 
     /**
-     * Also told, after {@code opened}, of a connection whose user had messages waiting in the inbox
-     * when its session record was committed (as the app's session tracker does).
+     * Also told of every connection as it opens, with a future that completes after {@code opened}:
+     * true when its user had messages waiting in the inbox when its session record was committed (as
+     * the app's session tracker does).
      */
-    public void onInboxWaiting(Consumer<Connection> delivery) {
+    public void onInboxWaiting(BiConsumer<Connection, CompletableFuture<Boolean>> delivery) {
         inboxDelivery.add(delivery);
     }
 
     /**
      * Opens a connection: listed in the outbox and the session directory, then {@code opened}, then the
-     * inbox delivery when something waits.
+     * inbox delivered when something waits.
      */
     public RecordingConnection connect(Principal principal) {
         RecordingConnection c = new RecordingConnection(nodeId + "-s" + SESSIONS.incrementAndGet(), principal);
         outbox.add(c);
-        boolean inboxWaiting = sessions.open(session(c)).join();
+        CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
+        inboxDelivery.forEach(d -> d.accept(c, inboxWaiting));
+        boolean waiting = sessions.open(session(c)).join();
         connectionListeners.forEach(l -> l.opened(c));
-        if (inboxWaiting) {
-            inboxDelivery.forEach(d -> d.accept(c));
-        }
+        inboxWaiting.complete(waiting);
         return c;
     }
 
