@@ -96,7 +96,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         if (!handshakes.begin(ctx.channel())) {
             metrics.handshakeRefused();
-            busy(ctx, request);
+            busy(ctx);
             return;
         }
         ctx.channel().attr(Attributes.PRINCIPAL).set(admission.principal());
@@ -109,7 +109,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
      * 503 with {@code Retry-After} (1 to 3 s, spread so that refused clients do not come back
      * together) and the same seconds as {@code retryAfterMs} in the body.
      */
-    private void busy(ChannelHandlerContext ctx, FullHttpRequest request) {
+    private void busy(ChannelHandlerContext ctx) {
         int seconds = 1 + ThreadLocalRandom.current().nextInt(3);
         GameException error = new GameException(ErrorCode.UNAVAILABLE, "too many connections are opening ("
                 + handshakes.max() + "); retry after " + seconds + " s", seconds * 1000L);
