@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -135,6 +136,35 @@ class CheapConnectionsIT {
                     assertThat(bob.pending()).noneMatch(f -> f.path("type").asText().startsWith("core."));
                 }
             }
+        }
+    }
+
+    @Test
+    void theAdminSubscriberCountSumsTheCountKeyOfEveryNode() {
+        String key = "admin-key-0123456789-0123456789";
+        Map<String, String> env = TestNode.baseEnv(ETCD.endpointsCsv());
+        env.put("GAMESTATE_ADMIN_API_KEYS", key);
+        env.put("GAMESTATE_SERVER_NODE_ID", "count-a");
+        Map<String, String> otherEnv = new HashMap<>(env);
+        otherEnv.put("GAMESTATE_SERVER_NODE_ID", "count-b");
+        try (TestNode a = TestNode.start(env);
+             TestNode b = TestNode.start(otherEnv);
+             WsClient ann = a.player("ann");
+             WsClient ada = a.player("ada");
+             WsClient ben = b.player("ben")) {
+            for (WsClient client : List.of(ann, ada, ben)) {
+                client.ack("subscribe", "{\"room\":\"arena\"}");
+            }
+            var admin = Map.of("Authorization", "Bearer " + key);
+            var room = b.http("/core/game/v1/admin/rooms/private/arena");
+            await().atMost(WAIT).until(() -> HttpProbe.get(room, admin).json().path("subscribers").asLong() == 3);
+            String prefix = env.get("GAMESTATE_ETCD_KEY_PREFIX") + "subscriptions/private/arena/";
+            assertThat(count(prefix)).as("one key per node").isEqualTo(2);
+
+            ada.ack("unsubscribe", "{\"room\":\"arena\"}");
+            ben.close();
+            await().atMost(WAIT).until(() -> HttpProbe.get(room, admin).json().path("subscribers").asLong() == 1);
+            assertThat(count(prefix)).as("a node with no subscriber left deletes its key").isEqualTo(1);
         }
     }
 
