@@ -109,6 +109,7 @@ public final class GameNode implements AutoCloseable {
         lease.start().join();
         closeInReverse.add(() -> lease.release().get(config.etcd().requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
         SessionDirectory directory = new SessionDirectory(etcd, lease, json);
+        RecordMetrics.bind(directory.records(), meters);
 
         SessionRegistry sessions = new SessionRegistry();
         TransportMetrics transportMetrics = new TransportMetrics(meters, sessions);
@@ -123,6 +124,7 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(committer);
         meterCommitter(meters, committer, roomsThread);
         RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer);
+        RecordMetrics.bind(rooms.subscriberCounts(), meters);
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
                 codec, clock);
         StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec);
@@ -154,7 +156,8 @@ public final class GameNode implements AutoCloseable {
 
         GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
         PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
-        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, nodeId, clock, serviceListeners));
+        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, nodeId, clock, serviceListeners,
+                messaging::deliverInbox));
         OpsEndpoints ops = new OpsEndpoints(etcd::ping, () -> false, meters::scrape);
         server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
                 listeners, ops, admin, clock);

@@ -7,14 +7,21 @@ import dev.gamestate.state.SessionDirectory.SessionRecord;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes each session's metadata to etcd as it opens and removes it as it closes, and only then tells
  * the services: a direct message sent after the record exists finds the session live, one sent before
- * lands in the inbox that the services drain once told.
+ * lands in the inbox, which is delivered once the services are told.
+ *
+ * <p>The record's transaction also looks whether the user's inbox holds anything at that revision;
+ * only then is the inbox read and delivered ({@code inbox} is handed the answer as a future when the
+ * connection opens). A message kept after that revision reaches the session through the node's
+ * watch. When the transaction failed, nothing is known, so the inbox is read.
  */
 final class SessionTracker implements ConnectionListener {
 
@@ -24,30 +31,54 @@ final class SessionTracker implements ConnectionListener {
     private final String nodeId;
     private final Clock clock;
     private final List<ConnectionListener> services;
+    private final BiConsumer<Connection, CompletableFuture<Boolean>> inbox;
     private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
 
-    SessionTracker(SessionDirectory directory, String nodeId, Clock clock, List<ConnectionListener> services) {
+    SessionTracker(SessionDirectory directory, String nodeId, Clock clock, List<ConnectionListener> services,
+                   BiConsumer<Connection, CompletableFuture<Boolean>> inbox) {
         this.directory = directory;
         this.nodeId = nodeId;
         this.clock = clock;
         this.services = List.copyOf(services);
+        this.inbox = inbox;
     }
 
     @Override
     public void opened(Connection connection) {
+        opening(connection);
+    }
+
+    /** Completes once the record is committed (or failed) and the services were told. */
+    @Override
+    public CompletableFuture<Void> opening(Connection connection) {
         SessionRecord record = new SessionRecord(connection.sessionId(), connection.userId(),
                 connection.namespace(), nodeId, clock.instant());
         records.put(connection.sessionId(), record);
-        directory.add(record).whenComplete((ok, error) -> {
+        // Handed over before the record's Txn: inbox messages the watch brings meanwhile wait for it.
+        CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
+        inbox.accept(connection, inboxWaiting);
+        return directory.open(record).handle((waiting, error) -> {
             if (error != null) {
                 LOG.warn("could not record {} in etcd: {}", connection, error.getMessage());
             }
-            if (!records.containsKey(connection.sessionId())) {
-                directory.remove(record); // closed while the record was being written
-            } else if (connection.isOpen()) {
-                services.forEach(s -> s.opened(connection));
+            // Closed meanwhile: closed() removed the record (the directory deletes it after any put).
+            boolean open = records.containsKey(connection.sessionId()) && connection.isOpen();
+            if (open) {
+                tell(connection);
             }
+            inboxWaiting.complete(open && (error != null || waiting));
+            return null;
         });
+    }
+
+    private void tell(Connection connection) {
+        for (ConnectionListener service : services) {
+            try {
+                service.opened(connection);
+            } catch (RuntimeException e) {
+                LOG.error("{} failed on open of {}", service.getClass().getSimpleName(), connection, e);
+            }
+        }
     }
 
     @Override

@@ -57,6 +57,7 @@ final class ConfigBinder {
         return new GameConfig.Server(
                 r.string("host"),
                 r.intValue("port", 0, 65535),
+                r.intValue("maxPendingHandshakes", 1, 1_000_000),
                 origins,
                 r.duration("shutdownTimeout", MILLI, Duration.ofMinutes(10)),
                 nodeId,

@@ -26,6 +26,7 @@ public record GameConfig(
     public record Server(
             String host,
             int port,
+            int maxPendingHandshakes,
             List<String> allowedOrigins,
             Duration shutdownTimeout,
             String nodeId,

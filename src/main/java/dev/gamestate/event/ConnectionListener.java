@@ -1,5 +1,7 @@
 package dev.gamestate.event;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Told when connections come and go on this node, so services can set up and clean up. */
 public interface ConnectionListener {
 
@@ -12,6 +14,16 @@ public interface ConnectionListener {
      * held back for it can be caught up now.
      */
     default void drained(Connection connection) {
+    }
+
+    /**
+     * What the transport calls when {@code connection} got its {@code welcome}. The handshake counts
+     * as unfinished (against {@code server.maxPendingHandshakes}) until the returned future completes.
+     * By default: {@link #opened}, done at once.
+     */
+    default CompletableFuture<Void> opening(Connection connection) {
+        opened(connection);
+        return CompletableFuture.completedFuture(null);
     }
 
     /** {@code connection} is gone; drop everything held for it. */

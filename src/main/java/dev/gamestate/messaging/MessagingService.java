@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Chat: room messages join the room's ordered stream (through {@link RoomService#append}); direct
  * messages go to every live session of the recipient on any node, or wait in the recipient's inbox
- * and are delivered right after the {@code welcome} of the next connection.
+ * and are delivered right after the {@code welcome} of the next connection ({@link #deliverInbox}).
  *
  * <p>It also delivers user notifications (a push for every live session of one user, such as the
  * store's purchase events) from the node's watch to this node's connections.
@@ -154,10 +154,17 @@ public final class MessagingService implements StreamListener, ConnectionListene
         }
     }
 
-    /** Delivers the user's waiting messages to the new connection, oldest first. */
-    @Override
-    public void opened(Connection connection) {
-        CompletableFuture<Void> drained = drain(connection, "");
+    /**
+     * Delivers the user's waiting messages to a connection that is opening, oldest first.
+     * {@code inboxWaiting} completes once the session is recorded and the services told: true when the
+     * transaction that recorded it saw a message waiting (or could not tell). Only then is the inbox
+     * read, so a connection with an empty inbox costs no read; messages kept later arrive through the
+     * watch, and wait for this to finish so that they come after the older ones.
+     */
+    public void deliverInbox(Connection connection, CompletableFuture<Boolean> inboxWaiting) {
+        CompletableFuture<Void> drained = inboxWaiting.thenCompose(waiting -> waiting
+                ? drain(connection, "")
+                : CompletableFuture.<Void>completedFuture(null));
         draining.put(connection.sessionId(), drained);
         drained.whenComplete((v, error) -> {
             draining.remove(connection.sessionId(), drained);

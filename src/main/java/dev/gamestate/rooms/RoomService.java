@@ -18,6 +18,7 @@ import dev.gamestate.event.Reply;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.NodeLease;
+import dev.gamestate.state.NodeRecords;
 import dev.gamestate.state.RoomCommitter;
 import dev.gamestate.state.StreamListener;
 import java.time.Clock;
@@ -86,7 +87,7 @@ public final class RoomService implements StreamListener, ConnectionListener {
         this.stream = new RoomStream(etcd, json, encoder, config.rooms(), committer);
         this.history = new History(stream, config.rooms(), json.mapper(), clock);
         this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession());
-        this.directory = new SubscriberDirectory(etcd, lease, nodeId, subscriptions::all);
+        this.directory = new SubscriberDirectory(etcd, lease, nodeId, subscriptions);
     }
 
     /** Binds {@code subscribe}, {@code unsubscribe} and {@code core.game.state.broadcast}. */
@@ -101,20 +102,14 @@ public final class RoomService implements StreamListener, ConnectionListener {
         Namespace ns = caller.namespace();
         // Registered before the read below: every event after the seq it returns reaches the subscription.
         Subscription sub = subscriptions.add(caller, room);
-        CompletableFuture<Void> recorded = directory.add(sub).thenRun(() -> {
-            if (sub.isClosed() && subscriptions.current(caller, room).isEmpty()) {
-                directory.remove(List.of(sub)); // it ended while being recorded
-            }
-        });
+        directory.add(sub); // the room's count, informational: the ack does not wait for it
         OptionalLong since = event.payload().since();
         CompletableFuture<Reply> reply = stream.read(ns, room).thenCompose(state ->
                 history.since(ns, room, since, state.seq()).thenApply(replay -> ack(sub, state, since, replay)));
-        return reply.thenCombine(recorded, (r, v) -> r).whenComplete((r, error) -> {
+        return reply.whenComplete((r, error) -> {
             if (error != null) {
                 subscriptions.remove(sub);
-                if (subscriptions.current(caller, room).isEmpty()) {
-                    directory.remove(List.of(sub));
-                }
+                directory.remove(List.of(sub));
             }
         });
     }
@@ -137,15 +132,8 @@ public final class RoomService implements StreamListener, ConnectionListener {
         if (removed.isEmpty()) {
             return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
         }
-        // The subscription is gone from this node whatever etcd says; its record only feeds the admin
-        // count, and a record left behind vanishes with the node lease.
-        return directory.remove(List.of(removed.get())).handle((v, error) -> {
-            if (error != null) {
-                LOG.warn("could not remove the subscription record of {} to {}: {}", caller.sessionId(),
-                        removed.get().room(), error.getMessage());
-            }
-            return Reply.of(new UnsubscribeResult());
-        });
+        directory.remove(List.of(removed.get())); // the room's count, informational: not waited for
+        return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
     }
 
     private CompletableFuture<Reply> broadcast(Event<BroadcastPayload> event, Connection caller) {
@@ -275,13 +263,12 @@ public final class RoomService implements StreamListener, ConnectionListener {
     @Override
     public void closed(Connection connection) {
         List<Subscription> removed = subscriptions.removeAll(connection);
-        if (!removed.isEmpty()) {
-            directory.remove(removed).exceptionally(e -> {
-                LOG.warn("could not remove the subscription records of {}: {}", connection.sessionId(),
-                        e.getMessage());
-                return null;
-            });
-        }
+        directory.remove(removed);
+    }
+
+    /** The batched writer of this node's room subscriber counts, for its metrics. */
+    public NodeRecords subscriberCounts() {
+        return directory.records();
     }
 
     private static <T> CompletableFuture<T> forbidden(String message) {

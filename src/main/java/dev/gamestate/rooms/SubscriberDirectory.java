@@ -4,75 +4,81 @@ import dev.gamestate.core.Namespace;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.Keys;
 import dev.gamestate.state.NodeLease;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
+import dev.gamestate.state.NodeRecords;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Every subscription in the cluster, as {@code <prefix>subscriptions/<ns>/<room>/<sessionId>} = node
- * id, under the node's lease: a dead node's subscriptions vanish with it. Only counted (admin API);
- * delivery never reads it.
+ * How many subscribers each room has on each node, as {@code <prefix>subscriptions/<ns>/<room>/<nodeId>}
+ * = this node's count, under the node's lease: a dead node's counts vanish with it. Only read by the
+ * admin API, which sums a room's keys; delivery never reads it.
+ *
+ * <p>Informational, so nobody waits for it: a change marks the room, and the room's key is written
+ * with the count {@link Subscriptions} holds when its batch goes out (deleted at 0). Many changes to a
+ * room while a batch is in flight cost one op; the count in etcd trails the node by about one etcd
+ * round trip.
  */
 final class SubscriberDirectory {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SubscriberDirectory.class);
-    /** A Txn holds at most 128 ops. */
-    private static final int MAX_TXN_OPS = 128;
+    /** Rooms with subscribers on one node; more than this many waiting changes means etcd is down. */
+    private static final int MAX_WAITING_ROOMS = 1 << 16;
 
     private final Etcd etcd;
-    private final NodeLease lease;
     private final String nodeId;
+    private final Subscriptions subscriptions;
+    private final NodeRecords records;
 
-    /** Writes under {@code lease}; {@code current} lists what to write again when the lease is renewed. */
-    SubscriberDirectory(Etcd etcd, NodeLease lease, String nodeId, Supplier<Collection<Subscription>> current) {
+    /** Counts of {@code subscriptions}, written under {@code lease}; all written again when it is renewed. */
+    SubscriberDirectory(Etcd etcd, NodeLease lease, String nodeId, Subscriptions subscriptions) {
         this.etcd = etcd;
-        this.lease = lease;
         this.nodeId = nodeId;
-        lease.onRenewal(id -> current.get().forEach(sub -> put(sub, lease.putOption())
-                .exceptionally(e -> {
-                    LOG.warn("could not record subscription to {} again: {}", sub.room(), e.getMessage());
-                    return null;
-                })));
+        this.subscriptions = subscriptions;
+        this.records = new NodeRecords(etcd, lease, "subscriptions", MAX_WAITING_ROOMS);
+        lease.onRenewal(id -> subscriptions.rooms().forEach(r -> changed(r.namespace(), r.room())));
     }
 
-    /** Records {@code sub}. */
-    CompletableFuture<Void> add(Subscription sub) {
-        return put(sub, lease.putOption());
+    /** {@code sub} was registered: its room's count goes out with the next batch. */
+    void add(Subscription sub) {
+        changed(sub.namespace(), sub.room());
     }
 
-    /** Removes the records of {@code subs}, in as few transactions as the op limit allows. */
-    CompletableFuture<Void> remove(Collection<Subscription> subs) {
-        List<Op> deletes = new ArrayList<>();
-        subs.forEach(sub -> deletes.add(Op.delete(Keys.bytes(key(sub)), DeleteOption.DEFAULT)));
-        List<CompletableFuture<?>> txns = new ArrayList<>();
-        for (int from = 0; from < deletes.size(); from += MAX_TXN_OPS) {
-            Op[] batch = deletes.subList(from, Math.min(deletes.size(), from + MAX_TXN_OPS)).toArray(Op[]::new);
-            txns.add(etcd.call(() -> etcd.kv().txn().Then(batch).commit()));
-        }
-        return CompletableFuture.allOf(txns.toArray(CompletableFuture[]::new));
+    /** {@code subs} ended: their rooms' counts go out with the next batch. */
+    void remove(Collection<Subscription> subs) {
+        subs.forEach(sub -> changed(sub.namespace(), sub.room()));
     }
 
-    /** How many sessions are subscribed to {@code room}, on all nodes. */
+    /** How many sessions are subscribed to {@code room}, summed over every node's count. */
     CompletableFuture<Long> count(Namespace ns, String room) {
         return etcd.call(() -> etcd.kv().get(Keys.bytes(roomPrefix(ns, room)),
-                        GetOption.builder().isPrefix(true).withCountOnly(true).build()))
-                .thenApply(r -> r.getCount());
+                        GetOption.builder().isPrefix(true).build()))
+                .thenApply(r -> r.getKvs().stream()
+                        .mapToLong(kv -> parse(kv.getValue().toString(StandardCharsets.UTF_8)))
+                        .sum());
     }
 
-    private CompletableFuture<Void> put(Subscription sub, PutOption option) {
-        return etcd.call(() -> etcd.kv().put(Keys.bytes(key(sub)), Keys.bytes(nodeId), option)).thenApply(r -> null);
+    /** The batched writer of the counts, for its metrics. */
+    NodeRecords records() {
+        return records;
     }
 
-    private String key(Subscription sub) {
-        return roomPrefix(sub.namespace(), sub.room()) + Keys.segment(sub.connection().sessionId());
+    private void changed(Namespace ns, String room) {
+        // A failed write is retried by the writer; the count is informational, nobody waits for it.
+        records.refresh(roomPrefix(ns, room) + nodeId, () -> {
+            int count = subscriptions.inRoom(ns, room).size();
+            return count == 0 ? Optional.empty()
+                    : Optional.of(Integer.toString(count).getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    private static long parse(String count) {
+        try {
+            return Long.parseLong(count.strip());
+        } catch (NumberFormatException e) {
+            return 1; // a key of the old layout (one per session, its value the node id): one subscriber
+        }
     }
 
     private String roomPrefix(Namespace ns, String room) {

@@ -134,13 +134,6 @@ final class Subscriptions {
         return Set.copyOf(byRoom.keySet());
     }
 
-    /** Every subscription on this node. */
-    List<Subscription> all() {
-        List<Subscription> all = new ArrayList<>();
-        byRoom.values().forEach(all::addAll);
-        return all;
-    }
-
     private void dropFromRoom(Subscription sub) {
         sub.close();
         byRoom.computeIfPresent(new RoomKey(sub.namespace(), sub.room()), (k, subs) -> {

@@ -72,6 +72,11 @@ public final class NodeLease implements AutoCloseable {
         renewalListeners.add(listener);
     }
 
+    /** True once {@link #release} began: the node's keys are going away with the lease. */
+    public boolean released() {
+        return closed;
+    }
+
     /** Put options that attach a key to the current lease. */
     public PutOption putOption() {
         return PutOption.builder().withLeaseId(leaseId).build();

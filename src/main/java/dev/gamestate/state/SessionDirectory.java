@@ -2,17 +2,19 @@ package dev.gamestate.state;
 
 import dev.gamestate.core.Namespace;
 import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Session metadata in etcd, under the node's lease: who is connected where. Direct messages read it
- * to decide between live delivery and the inbox; operators read it to see the cluster.
+ * to decide between live delivery and the inbox; operators read it to see the cluster. Records of
+ * many connections share transactions ({@link NodeRecords}).
  */
 public final class SessionDirectory {
 
@@ -31,29 +33,48 @@ public final class SessionDirectory {
                                 Instant connectedAt) {
     }
 
-    private final Etcd etcd;
-    private final NodeLease lease;
-    private final JsonValues json;
-    private final Map<String, SessionRecord> local = new ConcurrentHashMap<>();
+    /**
+     * At most this many session writes wait (a few tens of MiB at worst). A node's lease rewrite
+     * queues one per live session, so this is also the most sessions a node can rewrite at once.
+     */
+    private static final int MAX_WAITING_WRITES = 1 << 18;
 
-    /** Writes sessions under {@code lease}; rewrites them all when the lease is granted again. */
+    private final Etcd etcd;
+    private final JsonValues json;
+    private final NodeRecords records;
+    // The node's live sessions, with their stored form; what a batch writes is read from here.
+    private final Map<String, Held> local = new ConcurrentHashMap<>();
+
+    private record Held(SessionRecord session, byte[] stored) {
+    }
+
+    /**
+     * Writes sessions under {@code lease}, batched; rewrites them all (batched too) when the lease is
+     * granted again.
+     */
     public SessionDirectory(Etcd etcd, NodeLease lease, JsonValues json) {
         this.etcd = etcd;
-        this.lease = lease;
         this.json = json;
+        this.records = new NodeRecords(etcd, lease, "sessions", MAX_WAITING_WRITES);
         lease.onRenewal(id -> rewriteAll());
     }
 
-    /** Records a session that just opened. */
-    public CompletableFuture<Void> add(SessionRecord session) {
-        local.put(session.sessionId(), session);
-        return write(session, lease.putOption());
+    /**
+     * Records a session that just opened and, in the same transaction, looks whether its user's inbox
+     * holds anything. Completes once etcd committed the record: true when at least one message was
+     * waiting at that revision (a message kept after it reaches the session through the watch).
+     */
+    public CompletableFuture<Boolean> open(SessionRecord session) {
+        byte[] value = stored(session);
+        local.put(session.sessionId(), new Held(session, value));
+        return records.putAndCount(key(session), value, etcd.keys().inbox(session.namespace(), session.userId()))
+                .thenApply(count -> count > 0);
     }
 
-    /** Removes a session that closed. */
+    /** Removes a session that closed; completes once etcd deleted the record. */
     public CompletableFuture<Void> remove(SessionRecord session) {
         local.remove(session.sessionId());
-        return etcd.call(() -> etcd.kv().delete(key(session))).thenApply(r -> null);
+        return records.refresh(key(session), current(session.sessionId()));
     }
 
     /** How many live sessions {@code userId} has in {@code ns}, on any node. */
@@ -63,27 +84,31 @@ public final class SessionDirectory {
                 .thenApply(r -> r.getCount());
     }
 
+    /** The batched writer of the session records, for its metrics. */
+    public NodeRecords records() {
+        return records;
+    }
+
     /** The stored form: the namespace by its wire name, as keys and clients spell it. */
     private record Stored(String sessionId, String userId, String namespace, String node, Instant connectedAt) {
     }
 
-    private CompletableFuture<Void> write(SessionRecord session, PutOption option) {
-        Stored stored = new Stored(session.sessionId(), session.userId(), session.namespace().wire(), session.node(),
-                session.connectedAt());
-        return etcd.call(() -> etcd.kv().put(key(session), Keys.bytes(json.write(stored)), option))
-                .thenApply(r -> null);
+    private byte[] stored(SessionRecord s) {
+        return json.write(new Stored(s.sessionId(), s.userId(), s.namespace().wire(), s.node(), s.connectedAt()));
     }
 
-    private io.etcd.jetcd.ByteSequence key(SessionRecord s) {
-        return Keys.bytes(etcd.keys().session(s.namespace(), s.userId(), s.sessionId()));
+    /** The record as the session map holds it when the batch is built: gone means delete. */
+    private Supplier<Optional<byte[]>> current(String sessionId) {
+        return () -> Optional.ofNullable(local.get(sessionId)).map(Held::stored);
+    }
+
+    private String key(SessionRecord s) {
+        return etcd.keys().session(s.namespace(), s.userId(), s.sessionId());
     }
 
     private void rewriteAll() {
-        PutOption option = lease.putOption();
         LOG.info("writing {} sessions again under the new lease", local.size());
-        local.values().forEach(s -> write(s, option).exceptionally(e -> {
-            LOG.warn("could not rewrite session {}: {}", s.sessionId(), e.getMessage());
-            return null;
-        }));
+        // Batched and retried by the writer; one that closes meanwhile is deleted instead.
+        local.values().forEach(h -> records.refresh(key(h.session()), current(h.session().sessionId())));
     }
 }

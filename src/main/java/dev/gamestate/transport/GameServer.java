@@ -62,13 +62,15 @@ public final class GameServer implements AutoCloseable {
                 limits.outboundBufferBytes(), config.messaging().maxTextLength(), config.rooms().maxStateBytes());
         this.dispatcher = new RequestDispatcher(codec, registry, metrics, clock);
         OutboundLanes lanes = new OutboundLanes(config.server().flushInterval(), metrics);
+        PendingHandshakes handshakes = new PendingHandshakes(config.server().maxPendingHandshakes());
+        metrics.watch(handshakes);
         WebSocketFrameHandler.Shared shared = new WebSocketFrameHandler.Shared(codec, dispatcher, sessions,
-                List.copyOf(listeners), metrics, clock, config.server().nodeId(), welcomeLimits,
+                List.copyOf(listeners), handshakes, metrics, clock, config.server().nodeId(), welcomeLimits,
                 limits.messagesPerSecond(), limits.maxViolations(), lanes, limits.outboundBufferBytes());
         OpsEndpoints withDrain = new OpsEndpoints(ops.etcdAnswers(), () -> draining || ops.draining().getAsBoolean(),
                 ops.scrape());
         HttpRouter router = new HttpRouter(new UpgradeGate(config.server().allowedOrigins(), players, guests),
-                codec, withDrain, admin, metrics);
+                handshakes, codec, withDrain, admin, metrics);
         this.initializer = new GameServerInitializer(router, shared, limits.maxFrameBytes());
     }
 

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,13 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final OpsEndpoints ops;
     private final Optional<HttpEndpoint> admin;
     private final TransportMetrics metrics;
+    private final PendingHandshakes handshakes;
 
-    HttpRouter(UpgradeGate gate, WireCodec codec, OpsEndpoints ops, Optional<HttpEndpoint> admin,
-               TransportMetrics metrics) {
+    HttpRouter(UpgradeGate gate, PendingHandshakes handshakes, WireCodec codec, OpsEndpoints ops,
+               Optional<HttpEndpoint> admin, TransportMetrics metrics) {
         super(true);
         this.gate = gate;
+        this.handshakes = handshakes;
         this.codec = codec;
         this.ops = ops;
         this.admin = admin;
@@ -91,10 +94,34 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             refuse(ctx, request, e);
             return;
         }
+        if (!handshakes.begin(ctx.channel())) {
+            metrics.handshakeRefused();
+            busy(ctx);
+            return;
+        }
         ctx.channel().attr(Attributes.PRINCIPAL).set(admission.principal());
         ctx.channel().attr(Attributes.GUEST_TOKEN).set(admission.guestToken());
         // The WebSocket protocol handler next in the pipeline performs the handshake.
         ctx.fireChannelRead(request.retain());
+    }
+
+    /**
+     * 503 with {@code Retry-After} (1 to 3 s, spread so that refused clients do not come back
+     * together) and the same seconds as {@code retryAfterMs} in the body.
+     */
+    private void busy(ChannelHandlerContext ctx) {
+        int seconds = 1 + ThreadLocalRandom.current().nextInt(3);
+        GameException error = new GameException(ErrorCode.UNAVAILABLE, "too many connections are opening ("
+                + handshakes.max() + "); retry after " + seconds + " s", seconds * 1000L);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.SERVICE_UNAVAILABLE, Unpooled.wrappedBuffer(codec.httpError(error)));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes())
+                .setInt(HttpHeaderNames.RETRY_AFTER, seconds)
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void ready(ChannelHandlerContext ctx, FullHttpRequest request) {

@@ -21,6 +21,7 @@ public final class TransportMetrics {
     private final Counter bytesOut;
     private final Counter connectionsOpened;
     private final Counter upgradesRefused;
+    private final Counter handshakesRefused;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
@@ -36,6 +37,9 @@ public final class TransportMetrics {
                 .description("bytes of frames written to clients").register(registry);
         connectionsOpened = Counter.builder("gamestate.sessions.opened").register(registry);
         upgradesRefused = Counter.builder("gamestate.upgrades.refused").register(registry);
+        handshakesRefused = Counter.builder("gamestate.handshakes.refused")
+                .description("upgrades refused with 503 because server.maxPendingHandshakes were pending")
+                .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("gamestate.errors").tag("code", code.wire())
                     .description("error replies by code").register(registry));
@@ -70,6 +74,17 @@ public final class TransportMetrics {
 
     void refused() {
         upgradesRefused.increment();
+    }
+
+    /** Reads {@code handshakes} for the pending-handshake gauge. */
+    void watch(PendingHandshakes handshakes) {
+        Gauge.builder("gamestate.handshakes.pending", handshakes, PendingHandshakes::pending)
+                .description("upgrades accepted whose session is not settled yet").register(registry);
+    }
+
+    void handshakeRefused() {
+        upgradesRefused.increment();
+        handshakesRefused.increment();
     }
 
     void error(ErrorCode code) {

@@ -19,9 +19,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,8 +40,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     /** Everything the handlers of all channels share. */
     record Shared(WireCodec codec, RequestDispatcher dispatcher, SessionRegistry sessions,
-                  List<ConnectionListener> listeners, TransportMetrics metrics, Clock clock,
-                  String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations,
+                  List<ConnectionListener> listeners, PendingHandshakes handshakes, TransportMetrics metrics,
+                  Clock clock, String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations,
                   OutboundLanes lanes, long maxUnsentBytes) {
     }
 
@@ -79,13 +81,17 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             ctx.channel().closeFuture().addListener(closed -> expiryTimer.cancel(false));
         });
         LOG.debug("{} opened", connection);
+        List<CompletableFuture<Void>> settled = new ArrayList<>(shared.listeners().size());
         for (ConnectionListener listener : shared.listeners()) {
             try {
-                listener.opened(connection);
+                settled.add(listener.opening(connection));
             } catch (RuntimeException e) {
                 LOG.error("connection listener failed on open of {}", connection, e);
             }
         }
+        // The handshake stops counting against server.maxPendingHandshakes once every listener is done.
+        CompletableFuture.allOf(settled.toArray(CompletableFuture[]::new))
+                .whenComplete((v, error) -> shared.handshakes().finish(ctx.channel()));
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,6 +53,7 @@ class MessagingServiceIT {
         MessagingService service = new MessagingService(config, node.etcd(), node.rooms(), node.sessions(),
                 node.notifications(), node.outbox(), node.codec(), Clock.systemUTC());
         node.add(service, service, service::register);
+        node.onInboxWaiting(service::deliverInbox);
         nodes.add(node);
         messaging.put(node, service);
         return node;
@@ -88,6 +90,31 @@ class MessagingServiceIT {
         var snapshot = node.rooms().snapshot(Namespace.PRIVATE, "chat").join();
         assertThat(snapshot.seq()).isEqualTo(2);
         assertThat(snapshot.state()).isEqualTo(json("{\"topic\":\"gg\"}"));
+    }
+
+    @Test
+    void theInboxIsReadOnConnectOnlyWhenTheSessionRecordsTransactionSawAMessage() {
+        ServiceNode node = node();
+        List<String> inboxReads = new CopyOnWriteArrayList<>();
+        node.onInboxWaiting((c, waiting) -> waiting.thenAccept(read -> {
+            if (read) {
+                inboxReads.add(c.userId());
+            }
+        }));
+        RecordingConnection alice = node.player("alice");
+        node.player("carol");
+        assertThat(inboxReads).as("nobody had anything waiting").isEmpty();
+
+        node.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"one\"}");
+        node.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"two\"}");
+        RecordingConnection bob = node.player("bob");
+        RecordingConnection carol = node.player("carol");
+
+        assertThat(inboxReads).containsExactly("bob");
+        await().atMost(PATIENCE).until(() -> bob.events(SEND).size() == 2);
+        assertThat(bob.events(SEND)).extracting(e -> e.path("payload").path("text").asText())
+                .containsExactly("one", "two");
+        assertThat(carol.events(SEND)).isEmpty();
     }
 
     @Test

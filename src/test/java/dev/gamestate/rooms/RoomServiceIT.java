@@ -401,16 +401,37 @@ class RoomServiceIT {
         a.rooms().publish(Namespace.PRIVATE, "r", Optional.of(json("{\"round\":1}")), Optional.empty(),
                 RoomService.SYSTEM).join();
 
-        RoomSnapshot both = a.rooms().snapshot(Namespace.PRIVATE, "r").join();
+        // The counts are written behind the acks (informational, eventually consistent).
+        await().atMost(ServiceNode.PATIENCE).untilAsserted(() -> assertThat(a.rooms().snapshot(Namespace.PRIVATE, "r")
+                .join()).isEqualTo(new RoomSnapshot("r", 1, json("{\"round\":1}"), 2)));
+        assertThat(a.count(a.etcd().keys().prefix() + "subscriptions/private/r/"))
+                .as("one key per node, not per subscription").isEqualTo(2);
         b.request(bob, "unsubscribe", "{\"room\":\"r\"}");
-        long afterUnsubscribe = a.rooms().snapshot(Namespace.PRIVATE, "r").join().subscribers();
+        await().atMost(ServiceNode.PATIENCE).untilAsserted(() ->
+                assertThat(a.rooms().snapshot(Namespace.PRIVATE, "r").join().subscribers()).isEqualTo(1));
+        assertThat(a.count(a.etcd().keys().prefix() + "subscriptions/private/r/"))
+                .as("a node whose count fell to 0 deletes its key").isEqualTo(1);
         a.disconnect(alice);
-
-        assertThat(both).isEqualTo(new RoomSnapshot("r", 1, json("{\"round\":1}"), 2));
-        assertThat(afterUnsubscribe).isEqualTo(1);
-        // A disconnect drops the record in the background (nobody waits on a closed socket).
         await().atMost(ServiceNode.PATIENCE).untilAsserted(() ->
                 assertThat(b.rooms().snapshot(Namespace.PRIVATE, "r").join().subscribers()).isZero());
+        assertThat(a.count(a.etcd().keys().prefix() + "subscriptions/private/r/")).isZero();
+    }
+
+    @Test
+    void aNodeKeepsOneCountKeyPerRoomWhateverItsNumberOfSubscribers() {
+        ServiceNode node = node();
+        List<RecordingConnection> players = List.of(node.player("p1"), node.player("p2"), node.player("p3"));
+        players.forEach(p -> node.request(p, "subscribe", "{\"room\":\"crowd\"}"));
+        node.request(players.get(0), "subscribe", "{\"room\":\"crowd\",\"since\":0}"); // a replacement
+
+        String key = node.etcd().keys().prefix() + "subscriptions/private/crowd/" + node.nodeId();
+        await().atMost(ServiceNode.PATIENCE).until(() -> node.stored(key).map(JsonNode::asLong).orElse(0L) == 3);
+        assertThat(node.count(node.etcd().keys().prefix() + "subscriptions/private/crowd/")).isEqualTo(1);
+        assertThat(node.rooms().snapshot(Namespace.PRIVATE, "crowd").join().subscribers()).isEqualTo(3);
+
+        node.disconnect(players.get(1));
+        node.request(players.get(2), "unsubscribe", "{\"room\":\"crowd\"}");
+        await().atMost(ServiceNode.PATIENCE).until(() -> node.stored(key).map(JsonNode::asLong).orElse(0L) == 1);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.core.Principal;
+import dev.gamestate.event.Connection;
 import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.event.Event;
 import dev.gamestate.event.EventRegistry;
@@ -37,11 +38,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -72,6 +75,8 @@ public final class ServiceNode implements AutoCloseable {
     private final List<StreamListener> streamListeners = new CopyOnWriteArrayList<>();
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<EventRegistry.Builder>> registrations = new CopyOnWriteArrayList<>();
+    private final List<BiConsumer<Connection, CompletableFuture<Boolean>>> inboxDelivery =
+            new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private volatile EventRegistry registry;
 
@@ -151,12 +156,27 @@ public final class ServiceNode implements AutoCloseable {
         return connect(Principal.guest(userId));
     }
 
-    /** Opens a connection: listed in the outbox and the session directory, then {@code opened}. */
+    /**
+     * Also told of every connection as it opens, with a future that completes after {@code opened}:
+     * true when its user had messages waiting in the inbox when its session record was committed (as
+     * the app's session tracker does).
+     */
+    public void onInboxWaiting(BiConsumer<Connection, CompletableFuture<Boolean>> delivery) {
+        inboxDelivery.add(delivery);
+    }
+
+    /**
+     * Opens a connection: listed in the outbox and the session directory, then {@code opened}, then the
+     * inbox delivered when something waits.
+     */
     public RecordingConnection connect(Principal principal) {
         RecordingConnection c = new RecordingConnection(nodeId + "-s" + SESSIONS.incrementAndGet(), principal);
         outbox.add(c);
-        sessions.add(session(c)).join();
+        CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
+        inboxDelivery.forEach(d -> d.accept(c, inboxWaiting));
+        boolean waiting = sessions.open(session(c)).join();
         connectionListeners.forEach(l -> l.opened(c));
+        inboxWaiting.complete(waiting);
         return c;
     }
 
