@@ -135,7 +135,11 @@ public final class WsClient implements AutoCloseable {
                 throw new AssertionError("interrupted waiting for " + what);
             }
             if (frame == null) {
-                throw new AssertionError("no " + what + " within " + WAIT + "; unmatched frames: " + pending());
+                String unmatched = pending().toString();
+                if (unmatched.length() > 2000) { // a flood of frames must not flood the report
+                    unmatched = unmatched.substring(0, 2000) + "… (" + pending().size() + " frames)";
+                }
+                throw new AssertionError("no " + what + " within " + WAIT + "; unmatched frames: " + unmatched);
             }
             synchronized (seen) {
                 seen.add(frame);
