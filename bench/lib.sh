@@ -20,6 +20,7 @@ mkdir -p "$RESULTS"
 STARTED_PIDS=() # everything this script started and has not stopped yet, in start order
 SERVER_PID=""   # the server under test (ceiling or gamestate)
 SERVER_URL=""
+ETCD_URL=""    # the etcd of the gamestate under test
 REPS=3
 
 log() { printf '%s\n' "$*" >&2; }
@@ -120,6 +121,7 @@ start_gamestate() { # start_gamestate: a fresh one-member etcd, then gamestate a
     --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
     --initial-cluster "bench=http://127.0.0.1:$peer" --initial-cluster-state new
   await_ready "${STARTED_PIDS[-1]}" "$client" /health '"health":"true"' 30 "$dir/etcd.log"
+  ETCD_URL="http://127.0.0.1:$client"
   port="$(free_port 18300)"
   # High per-connection rate limits: publishers send far over the default 50/s. Any GAMESTATE_*
   # variable in the caller's environment passes through and overrides these.

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one task and one flush per socket, not a task and a syscall per delivery.
  *
  * <p>Flushes are consolidated further by {@code server.flushInterval}: a socket is flushed at once
- * when the loop has not flushed for that long (a quiet server delivers without delay), otherwise at
- * the end of the interval, together with everything written meanwhile.
+ * when it was not flushed for that long (a quiet socket gets its frame without delay), otherwise when
+ * the lane's one flush timer fires, at most that interval later, together with everything written
+ * to it meanwhile.
  *
  * <p>The queue has no fixed capacity; each connection bounds its share of it (see
  * {@link WsConnection#send}), so the lane holds at most the sum of those bounds.
@@ -39,17 +40,16 @@ final class OutboundLane implements Runnable {
     private final TransportMetrics metrics;
     private final Queue<Delivery> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final Runnable flushTask = this::flushDue;
+    private final Runnable flushTask = this::flushDeferred;
     // Loop-confined from here on.
-    private final List<WsConnection> dirty = new ArrayList<>();
-    private long lastFlushNanos;
+    private final List<WsConnection> dirty = new ArrayList<>();    // written in this run
+    private final List<WsConnection> deferred = new ArrayList<>(); // written, waiting for the timer
     private boolean flushScheduled;
 
     OutboundLane(EventLoop loop, long flushIntervalNanos, TransportMetrics metrics) {
         this.loop = loop;
         this.flushIntervalNanos = flushIntervalNanos;
         this.metrics = metrics;
-        this.lastFlushNanos = loop.ticker().nanoTime() - TimeUnit.DAYS.toNanos(1);
     }
 
     /** Queues a frame for {@code connection}, whose channel must belong to this lane's loop. */
@@ -122,30 +122,35 @@ final class OutboundLane implements Runnable {
         flushOrDefer();
     }
 
+    /**
+     * Flushes each socket written in this run whose last flush is at least the interval ago; the
+     * others wait for one timer, at most the interval, and go out together with what comes meanwhile.
+     */
     private void flushOrDefer() {
-        if (dirty.isEmpty() || flushScheduled) {
+        if (dirty.isEmpty()) {
             return;
         }
         long now = loop.ticker().nanoTime(); // the loop's clock, the one its timers run on
-        long due = lastFlushNanos + flushIntervalNanos;
-        if (flushIntervalNanos == 0 || now - due >= 0) {
-            flush(now);
-        } else {
-            flushScheduled = true;
-            loop.schedule(flushTask, due - now, TimeUnit.NANOSECONDS);
-        }
-    }
-
-    private void flushDue() {
-        flushScheduled = false;
-        flush(loop.ticker().nanoTime());
-    }
-
-    private void flush(long now) {
-        lastFlushNanos = now;
         for (WsConnection connection : dirty) {
-            connection.flushQueued();
+            if (flushIntervalNanos == 0 || now - connection.lastFlushNanos() >= flushIntervalNanos) {
+                connection.flushQueued(now);
+            } else {
+                deferred.add(connection);
+            }
         }
         dirty.clear();
+        if (!deferred.isEmpty() && !flushScheduled) {
+            flushScheduled = true;
+            loop.schedule(flushTask, flushIntervalNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void flushDeferred() {
+        flushScheduled = false;
+        long now = loop.ticker().nanoTime();
+        for (WsConnection connection : deferred) {
+            connection.flushQueued(now);
+        }
+        deferred.clear();
     }
 }

@@ -47,6 +47,7 @@ final class WsConnection implements Connection {
     private final AtomicLong queuedBytes = new AtomicLong();
     private boolean dirty; // written since the lane last flushed it; loop-confined
     private boolean closeWritten; // loop-confined
+    private long lastFlushNanos = Long.MIN_VALUE / 2; // loop-confined; long ago
 
     WsConnection(String sessionId, Principal principal, Channel channel, Instant connectedAt, TransportMetrics metrics,
                  OutboundLane lane, long maxUnsentBytes) {
@@ -147,10 +148,18 @@ final class WsConnection implements Connection {
         return true;
     }
 
-    /** Flushes what the lane wrote. On the loop. */
-    void flushQueued() {
-        dirty = false;
-        frameOutput.flush();
+    /** Flushes what the lane wrote, at {@code nowNanos} on the loop's clock. On the loop. */
+    void flushQueued(long nowNanos) {
+        if (dirty) {
+            dirty = false;
+            lastFlushNanos = nowNanos;
+            frameOutput.flush();
+        }
+    }
+
+    /** When the lane last flushed this socket, on the loop's clock. On the loop. */
+    long lastFlushNanos() {
+        return lastFlushNanos;
     }
 
     private long channelPendingBytes() {

@@ -62,6 +62,31 @@ class OutboundLaneTest {
     }
 
     @Test
+    void aQuietSocketIsFlushedAtOnceWhileABusyOneOnTheSameLoopWaitsForTheInterval() {
+        EmbeddedChannel busyChannel = channel();
+        EmbeddedChannel quietChannel = new EmbeddedChannel();
+        OutboundLanes lanes = new OutboundLanes(Duration.ofHours(1), metrics);
+        // Both sockets on the busy channel's loop, as two sockets of one event loop are.
+        OutboundLane lane = lanes.of(busyChannel.eventLoop());
+        WsConnection busy = new WsConnection("s-b", Principal.guest("guest-b"), busyChannel, Instant.EPOCH, metrics,
+                lane, 1 << 20);
+        WsConnection quiet = new WsConnection("s-q", Principal.guest("guest-q"), quietChannel, Instant.EPOCH,
+                metrics, lane, 1 << 20);
+
+        busy.push(push("one"));
+        busyChannel.runPendingTasks();
+        busy.push(push("two"));
+        quiet.push(push("ack"));
+        busyChannel.runPendingTasks();
+
+        assertThat(texts(busyChannel)).as("the busy socket's first frame only").containsExactly("one");
+        assertThat(texts(quietChannel)).as("the quiet socket at once").containsExactly("ack");
+        busyChannel.advanceTimeBy(1, TimeUnit.HOURS);
+        busyChannel.runScheduledPendingTasks();
+        assertThat(texts(busyChannel)).containsExactly("two");
+    }
+
+    @Test
     void aCloseFrameFollowsTheFramesQueuedBeforeItAndNothingAfterIt() {
         EmbeddedChannel channel = channel();
         WsConnection connection = connection(channel, Duration.ZERO, 1 << 20);
