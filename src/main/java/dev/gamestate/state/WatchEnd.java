@@ -1,0 +1,16 @@
+package dev.gamestate.state;
+
+/** Why etcd ended a watch that its owner did not cancel. After it the listener hears nothing more. */
+public sealed interface WatchEnd {
+
+    /**
+     * The watch's resume point was compacted away: events between it and {@code compactRevision} may
+     * be lost. Bring the watcher up to date another way, then watch again from {@code compactRevision}.
+     */
+    record Compacted(long compactRevision) implements WatchEnd {
+    }
+
+    /** etcd refused the watch for good (permission denied, an invalid range); retrying will not help. */
+    record Refused(String reason) implements WatchEnd {
+    }
+}
