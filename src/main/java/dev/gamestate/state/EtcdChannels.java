@@ -4,19 +4,19 @@ import dev.gamestate.config.ConfigException;
 import dev.gamestate.config.GameConfig;
 import io.etcd.jetcd.api.AuthGrpc;
 import io.etcd.jetcd.api.AuthenticateRequest;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
-import io.grpc.netty.GrpcSslContexts;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.NettyChannelBuilder;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 
 /**
  * One gRPC channel per configured etcd endpoint, built as {@link Etcd} builds jetcd's (TLS with the
@@ -49,22 +49,19 @@ final class EtcdChannels implements AutoCloseable {
 
     /** Channels to every endpoint of {@code config}; none connects before it is used. */
     static EtcdChannels create(GameConfig.Etcd config) {
-        Optional<SslContext> ssl = config.tls().map(EtcdChannels::sslContext);
+        Optional<ChannelCredentials> tls = config.tls().map(EtcdChannels::tlsCredentials);
         List<ManagedChannel> channels = new ArrayList<>();
         for (String endpoint : config.endpoints()) {
             URI uri = URI.create(endpoint);
-            NettyChannelBuilder builder = NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort())
+            if (tls.isEmpty() && "https".equals(uri.getScheme())) {
+                throw new ConfigException("etcd.tls", "endpoint " + endpoint + " is https but no CA is configured");
+            }
+            ChannelCredentials credentials = tls.orElseGet(InsecureChannelCredentials::create);
+            channels.add(NettyChannelBuilder.forAddress(uri.getHost(), uri.getPort(), credentials)
                     .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
                     .keepAliveTimeout(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .maxInboundMessageSize(MAX_INBOUND_BYTES);
-            if (ssl.isPresent()) {
-                builder.sslContext(ssl.get());
-            } else if ("https".equals(uri.getScheme())) {
-                throw new ConfigException("etcd.tls", "endpoint " + endpoint + " is https but no CA is configured");
-            } else {
-                builder.usePlaintext();
-            }
-            channels.add(builder.build());
+                    .maxInboundMessageSize(MAX_INBOUND_BYTES)
+                    .build());
         }
         Optional<AuthenticateRequest> credentials = config.user().map(user -> AuthenticateRequest.newBuilder()
                 .setName(user)
@@ -74,14 +71,15 @@ final class EtcdChannels implements AutoCloseable {
                 config.requestTimeout());
     }
 
-    private static SslContext sslContext(GameConfig.EtcdTls tls) {
+    // gRPC's own TLS credentials rather than GrpcSslContexts: state must not import Netty.
+    private static ChannelCredentials tlsCredentials(GameConfig.EtcdTls tls) {
         try {
-            SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(tls.caFile().toFile());
+            TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder().trustManager(tls.caFile().toFile());
             if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
                 builder.keyManager(tls.certFile().get().toFile(), tls.keyFile().get().toFile());
             }
             return builder.build();
-        } catch (SSLException e) {
+        } catch (IOException e) {
             throw new ConfigException("etcd.tls", "cannot load the TLS files: " + e.getMessage());
         }
     }
