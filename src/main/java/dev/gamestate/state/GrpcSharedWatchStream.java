@@ -1,6 +1,5 @@
 package dev.gamestate.state;
 
-import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.WatchGrpc;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
@@ -8,7 +7,6 @@ import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -62,30 +60,12 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
 
     @Override
     public Watch watch(String key, String rangeEnd, long startRevision, WatchListener listener) {
-        ByteString from = ByteString.copyFromUtf8(key);
-        ByteString to = ByteString.copyFromUtf8(rangeEnd);
-        if (!to.isEmpty() && ByteString.unsignedLexicographicalComparator().compare(from, to) >= 0) {
-            throw new IllegalArgumentException("empty watch range [" + key + ", " + rangeEnd + ")");
-        }
-        return add(new SharedWatch(from, to, startRevision, listener, this));
+        return add(new SharedWatch(WatchRange.of(key, rangeEnd), startRevision, listener, this));
     }
 
     @Override
     public Watch watchPrefix(String prefix, long startRevision, WatchListener listener) {
-        ByteString from = ByteString.copyFromUtf8(prefix);
-        return add(new SharedWatch(from, prefixEnd(from), startRevision, listener, this));
-    }
-
-    /** The smallest key above every key starting with {@code prefix}; "\0" (all keys) for none. */
-    static ByteString prefixEnd(ByteString prefix) {
-        byte[] end = prefix.toByteArray();
-        for (int i = end.length - 1; i >= 0; i--) {
-            if (end[i] != (byte) 0xff) {
-                end[i]++;
-                return ByteString.copyFrom(Arrays.copyOf(end, i + 1));
-            }
-        }
-        return ByteString.copyFrom(new byte[] {0});
+        return add(new SharedWatch(WatchRange.prefix(prefix), startRevision, listener, this));
     }
 
     private synchronized SharedWatch add(SharedWatch watch) {
@@ -151,9 +131,19 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
             generation = tokenGeneration;
         }
         Responses responses = new Responses(generation);
-        WatchGrpc.newStub(channels.channel(endpoint))
-                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(EtcdChannels.watchHeaders(currentToken)))
-                .watch(responses);
+        try {
+            WatchGrpc.newStub(channels.channel(endpoint))
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(EtcdChannels.watchHeaders(currentToken)))
+                    .watch(responses);
+        } catch (RuntimeException e) {
+            synchronized (this) {
+                if (session == responses.session) {
+                    session = null;
+                }
+            }
+            reopenLater("cannot open a stream on " + channels.endpoint(endpoint) + ": " + e);
+            return;
+        }
         synchronized (this) {
             if (closed) {
                 responses.session.close();

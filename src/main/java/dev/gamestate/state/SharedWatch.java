@@ -1,6 +1,5 @@
 package dev.gamestate.state;
 
-import com.google.protobuf.ByteString;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -19,8 +18,7 @@ final class SharedWatch implements SharedWatchStream.Watch {
     private static final Comparator<WatchedPut> REVISION_THEN_KEY =
             Comparator.comparingLong(WatchedPut::modRevision).thenComparing(WatchedPut::key);
 
-    final ByteString key;
-    final ByteString rangeEnd;
+    final WatchRange range;
     private final WatchListener listener;
     private final GrpcSharedWatchStream owner;
 
@@ -40,10 +38,8 @@ final class SharedWatch implements SharedWatchStream.Watch {
     private long lastRevision;
     private final Set<String> keysAtLastRevision = new HashSet<>();
 
-    SharedWatch(ByteString key, ByteString rangeEnd, long startRevision, WatchListener listener,
-                GrpcSharedWatchStream owner) {
-        this.key = key;
-        this.rangeEnd = rangeEnd;
+    SharedWatch(WatchRange range, long startRevision, WatchListener listener, GrpcSharedWatchStream owner) {
+        this.range = range;
         this.resumeAt = Math.max(0, startRevision);
         this.listener = listener;
         this.owner = owner;
@@ -154,6 +150,6 @@ final class SharedWatch implements SharedWatchStream.Watch {
 
     @Override
     public String toString() {
-        return "watch " + key.toStringUtf8();
+        return "watch " + range;
     }
 }

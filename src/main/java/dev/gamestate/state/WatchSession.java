@@ -159,8 +159,8 @@ final class WatchSession {
             SharedWatch watch = unsent.poll();
             awaitingCreated.add(watch);
             requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
-                    .setKey(watch.key)
-                    .setRangeEnd(watch.rangeEnd)
+                    .setKey(watch.range.key())
+                    .setRangeEnd(watch.range.end())
                     .setStartRevision(watch.resumeAt())
                     .setProgressNotify(true)
                     .addFilters(WatchCreateRequest.FilterType.NODELETE)).build());

@@ -1,6 +1,7 @@
 package dev.gamestate.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import com.google.protobuf.ByteString;
 import java.util.List;
@@ -9,8 +10,7 @@ import org.junit.jupiter.api.Test;
 class SharedWatchTest {
 
     private final RecordingWatchListener listener = new RecordingWatchListener();
-    private final SharedWatch watch = new SharedWatch(ByteString.copyFromUtf8("a/"), ByteString.copyFromUtf8("a0"),
-            1, listener, null);
+    private final SharedWatch watch = new SharedWatch(WatchRange.prefix("a/"), 1, listener, null);
 
     @Test
     void oneRevisionsKeysComeInKeyOrderWhateverOrderTheTransactionListedThem() {
@@ -41,5 +41,17 @@ class SharedWatchTest {
 
     private static WatchedPut put(String key, long revision) {
         return new WatchedPut(key, new byte[0], revision);
+    }
+
+    @Test
+    void aPrefixRangeEndsAtThePrefixWithItsLastByteRaised() {
+        assertThat(WatchRange.prefix("a/").end().toStringUtf8()).isEqualTo("a0");
+        assertThat(WatchRange.prefixEnd(ByteString.copyFrom(new byte[] {'a', (byte) 0xff})))
+                .isEqualTo(ByteString.copyFromUtf8("b"));
+    }
+
+    @Test
+    void anEmptyRangeIsRejected() {
+        assertThatIllegalArgumentException().isThrownBy(() -> WatchRange.of("b", "a"));
     }
 }

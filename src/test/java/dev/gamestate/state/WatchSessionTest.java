@@ -136,9 +136,8 @@ class WatchSessionTest {
     }
 
     private static SharedWatch watch(String prefix, long from) {
-        ByteString key = ByteString.copyFromUtf8(prefix);
         // The owner is only needed by cancel() and resumeRevision(), which these tests do not call.
-        return new SharedWatch(key, GrpcSharedWatchStream.prefixEnd(key), from, new RecordingWatchListener(), null);
+        return new SharedWatch(WatchRange.prefix(prefix), from, new RecordingWatchListener(), null);
     }
 
     private static WatchResponse created(long id) {
