@@ -171,8 +171,14 @@ class SharedWatchStreamIT {
     }
 
     static GameConfig.Etcd config(String endpointsCsv) {
+        return config(endpointsCsv, "5s");
+    }
+
+    /** {@code requestTimeout} also bounds how long an unanswered keep-alive ping is waited for. */
+    static GameConfig.Etcd config(String endpointsCsv, String requestTimeout) {
         return ConfigSource.load(Optional.empty(), Map.of(
                 "GAMESTATE_ETCD_ENDPOINTS", endpointsCsv,
+                "GAMESTATE_ETCD_REQUEST_TIMEOUT", requestTimeout,
                 "GAMESTATE_AUTH_JWT_HMAC_SECRET", "x".repeat(40),
                 "GAMESTATE_AUTH_GUEST_TOKEN_SECRET", "y".repeat(40))).bind().etcd();
     }
