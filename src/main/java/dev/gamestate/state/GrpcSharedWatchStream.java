@@ -41,7 +41,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
     // queued before a new stream's first. Taken before this; watch() and cancel() never take it.
     private final Object handoff = new Object();
     private final AtomicLong putsReceived = new AtomicLong();
-    private final AtomicLong streamsOpened = new AtomicLong();
+    private final AtomicLong streamsStarted = new AtomicLong();
 
     private final Set<SharedWatch> live = new LinkedHashSet<>();
     private WatchSession session; // null while the stream is down
@@ -98,8 +98,8 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
     }
 
     @Override
-    public long streamsOpened() {
-        return streamsOpened.get();
+    public long streamsStarted() {
+        return streamsStarted.get();
     }
 
     /** Opens a stream on the next endpoint and creates every live watch on it; runs on the timer thread. */
@@ -152,7 +152,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
             if (session != responses.session) {
                 return; // failed at once: ended() has scheduled another
             }
-            streamsOpened.incrementAndGet();
+            streamsStarted.incrementAndGet();
             for (SharedWatch watch : live) {
                 session.create(watch);
             }

@@ -38,8 +38,8 @@ public interface SharedWatchStream extends AutoCloseable {
     /** Puts received from etcd since start, duplicates after a reconnect included. */
     long putsReceived();
 
-    /** Times the stream was opened, the first time included. */
-    long streamsOpened();
+    /** Streams started, the first included; one etcd then refused (no leader, say) counts too. */
+    long streamsStarted();
 
     /** Cancels every watch and closes the stream and its channels. */
     @Override

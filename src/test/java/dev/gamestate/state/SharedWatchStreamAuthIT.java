@@ -49,7 +49,7 @@ class SharedWatchStreamAuthIT {
             assertThat(secret.keys).isEmpty();
             assertThat(allowed.keys).containsExactly("/allowed/1", "/allowed/2");
             assertThat(stream.liveWatches()).isEqualTo(1);
-            assertThat(stream.streamsOpened()).isEqualTo(2);
+            assertThat(stream.streamsStarted()).isEqualTo(2);
         }
     }
 

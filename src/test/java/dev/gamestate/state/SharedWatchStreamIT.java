@@ -63,7 +63,7 @@ class SharedWatchStreamIT {
         }
         await().atMost(PATIENCE).until(() -> metric(EtcdMetrics.WATCHERS) == rooms);
         assertThat(metric(EtcdMetrics.WATCH_STREAMS)).isEqualTo(1);
-        assertThat(stream.streamsOpened()).isEqualTo(1);
+        assertThat(stream.streamsStarted()).isEqualTo(1);
         assertThat(stream.liveWatches()).isEqualTo(rooms);
 
         List<CompletableFuture<?>> writes = new ArrayList<>();
@@ -138,7 +138,7 @@ class SharedWatchStreamIT {
         assertThat(fresh.keys).containsExactly(room(1) + "1");
         assertThat(fresh.ends).isEmpty();
         assertThat(stream.liveWatches()).isEqualTo(1);
-        assertThat(stream.streamsOpened()).isEqualTo(1);
+        assertThat(stream.streamsStarted()).isEqualTo(1);
     }
 
     @Test
