@@ -128,7 +128,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
             return;
         }
         synchronized (this) {
-            generation = tokenGeneration;
+            generation = currentToken.isPresent() ? tokenGeneration : WatchSession.NO_TOKEN;
         }
         Responses responses = new Responses(generation);
         try {

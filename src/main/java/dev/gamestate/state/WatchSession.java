@@ -23,6 +23,9 @@ final class WatchSession {
     /** Creates sent and not answered yet; the rest wait, so a reconnect does not flood etcd. */
     static final int MAX_CREATES_IN_FLIGHT = 64;
 
+    /** The token generation of a stream that sends no token (no user configured). */
+    static final long NO_TOKEN = -1;
+
     private static final StreamAnswer NOTHING = new StreamAnswer.Nothing();
 
     private final ClientCallStreamObserver<WatchRequest> requests;
@@ -138,8 +141,9 @@ final class WatchSession {
         String reason = response.getCancelReason();
         if (reason.contains("permission denied")) {
             // An expired token reads the same as a forbidden key: a watch is refused for good only
-            // when a token newer than the one of its first denial is denied too.
-            if (watch.deniedWithToken() >= 0 && tokenGeneration > watch.deniedWithToken()) {
+            // when a token newer than the one of its first denial is denied too (or there is none).
+            if (tokenGeneration == NO_TOKEN
+                    || watch.deniedWithToken() >= 0 && tokenGeneration > watch.deniedWithToken()) {
                 return new StreamAnswer.Ended(watch, new WatchEnd.Refused(reason));
             }
             watch.deniedWith(tokenGeneration);

@@ -124,6 +124,15 @@ class WatchSessionTest {
     }
 
     @Test
+    void aDeniedWatchOnAStreamWithoutTokenIsRefusedAtOnce() {
+        WatchSession tokenless = new WatchSession(new SentRequests(), WatchSession.NO_TOKEN);
+        SharedWatch watch = watch("secret/", 2);
+        tokenless.create(watch);
+
+        assertThat(tokenless.read(deniedCreate())).isInstanceOf(StreamAnswer.Ended.class);
+    }
+
+    @Test
     void aWatchEtcdCancelsForAnotherReasonIsDroppedToBeCreatedAgain() {
         SharedWatch watch = watch("a/", 2);
         session.create(watch);
