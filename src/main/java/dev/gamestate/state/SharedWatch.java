@@ -60,10 +60,6 @@ final class SharedWatch implements SharedWatchStream.Watch {
         }
     }
 
-    boolean stopped() {
-        return stopped;
-    }
-
     /** Caller holds the owner's lock. */
     long resumeAt() {
         return resumeAt;

@@ -24,15 +24,17 @@ public interface SharedWatchStream extends AutoCloseable {
     }
 
     /**
-     * Watches the keys in [{@code key}, {@code rangeEnd}) from {@code startRevision} (inclusive; 0 for
-     * "from now"). Deletes are not delivered.
+     * Watches the keys in [{@code key}, {@code rangeEnd}) ({@code key} alone when {@code rangeEnd} is
+     * empty) from {@code startRevision}, inclusive. 0 means from whenever etcd creates the watch, which
+     * is later than this call if the stream is down: pass a revision to miss nothing. Deletes are not
+     * delivered.
      */
     Watch watch(String key, String rangeEnd, long startRevision, WatchListener listener);
 
     /** Watches every key starting with {@code prefix}, as {@link #watch} does a range. */
     Watch watchPrefix(String prefix, long startRevision, WatchListener listener);
 
-    /** Watches live: created and neither cancelled nor ended by etcd. */
+    /** Watches neither cancelled nor ended by etcd, whether created on etcd yet or waiting to be. */
     int liveWatches();
 
     /** Puts received from etcd since start, duplicates after a reconnect included. */
