@@ -4,8 +4,9 @@ package dev.gamestate.state;
 public sealed interface WatchEnd {
 
     /**
-     * The watch's resume point was compacted away: events between it and {@code compactRevision} may
-     * be lost. Bring the watcher up to date another way, then watch again from {@code compactRevision}.
+     * The watch's resume point was compacted away: events before {@code compactRevision} may be lost.
+     * Bring the watcher up to date another way (a read at some revision {@code r}), then watch again
+     * from {@code r + 1}; etcd serves no watch from below {@code compactRevision}.
      */
     record Compacted(long compactRevision) implements WatchEnd {
     }
