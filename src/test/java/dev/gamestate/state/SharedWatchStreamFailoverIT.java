@@ -136,7 +136,7 @@ class SharedWatchStreamFailoverIT {
             // Each watch resumed at the revision it last received, which etcd sent again: dropped here.
             assertThat(stream.putsReceived()).isGreaterThanOrEqualTo(8L * ROOMS + 2L * ROOMS);
             assertThat(stream.liveWatches()).isEqualTo(ROOMS);
-            System.out.printf("SharedWatchStreamFailoverIT: %d streams opened, %d puts received for %d delivered%n",
+            System.out.printf("SharedWatchStreamFailoverIT: %d streams started, %d puts received for %d delivered%n",
                     stream.streamsStarted(), stream.putsReceived(), 8L * ROOMS);
         }
     }
