@@ -1,0 +1,151 @@
+package dev.gamestate.state;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One watch on the shared stream: its range, where it resumes, and the delivery to its listener
+ * with the duplicates a resumed watch brings dropped.
+ */
+final class SharedWatch implements SharedWatchStream.Watch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SharedWatch.class);
+    private static final Comparator<WatchedPut> REVISION_THEN_KEY =
+            Comparator.comparingLong(WatchedPut::modRevision).thenComparing(WatchedPut::key);
+
+    final WatchRange range;
+    private final WatchListener listener;
+    private final GrpcSharedWatchStream owner;
+
+    // Guarded by the owner's lock. Where a re-created watch starts: the newest revision received
+    // (inclusive: a revision's keys may span a reconnect), or one past a progress notification.
+    // 0 until a watch "from now" is created.
+    private long resumeAt;
+    // Guarded by the owner's lock: the stream this watch is created on, or null while it waits.
+    private WatchSession session;
+    // Guarded by the owner's lock: the token generation etcd first denied this watch with, or -1.
+    private long deniedWithToken = -1;
+
+    private volatile boolean stopped;
+
+    // Touched only by delivery tasks, which run one at a time: the newest revision delivered and the
+    // keys of it delivered so far. An event is known by (revision, key), never by revision alone.
+    private long lastRevision;
+    private final Set<String> keysAtLastRevision = new HashSet<>();
+
+    SharedWatch(WatchRange range, long startRevision, WatchListener listener, GrpcSharedWatchStream owner) {
+        this.range = range;
+        this.resumeAt = Math.max(0, startRevision);
+        this.listener = listener;
+        this.owner = owner;
+    }
+
+    @Override
+    public void cancel() {
+        if (!stopped) {
+            stopped = true;
+            owner.cancel(this);
+        }
+    }
+
+    @Override
+    public long resumeRevision() {
+        synchronized (owner) {
+            return resumeAt;
+        }
+    }
+
+    /** Caller holds the owner's lock. */
+    long resumeAt() {
+        return resumeAt;
+    }
+
+    /** Caller holds the owner's lock. Moves the resume point forward, never back. */
+    void resumeFrom(long revision) {
+        resumeAt = Math.max(resumeAt, revision);
+    }
+
+    /** Caller holds the owner's lock. */
+    WatchSession session() {
+        return session;
+    }
+
+    /** Caller holds the owner's lock. */
+    void bind(WatchSession session) {
+        this.session = session;
+    }
+
+    /** Caller holds the owner's lock. */
+    long deniedWithToken() {
+        return deniedWithToken;
+    }
+
+    /** Caller holds the owner's lock. */
+    void deniedWith(long tokenGeneration) {
+        deniedWithToken = tokenGeneration;
+    }
+
+    /** Delivers nothing more: the stream is closing. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** A delivery task: the puts not delivered before, in (revision, key) order. */
+    void deliver(List<WatchedPut> puts) {
+        if (stopped) {
+            return;
+        }
+        List<WatchedPut> sorted = new ArrayList<>(puts);
+        sorted.sort(REVISION_THEN_KEY);
+        List<WatchedPut> fresh = new ArrayList<>(sorted.size());
+        for (WatchedPut put : sorted) {
+            if (isNew(put)) {
+                fresh.add(put);
+            }
+        }
+        if (fresh.isEmpty()) {
+            return;
+        }
+        try {
+            listener.onPuts(fresh);
+        } catch (RuntimeException e) {
+            LOG.error("a watch listener failed on {} puts from revision {}", fresh.size(),
+                    fresh.getFirst().modRevision(), e);
+        }
+    }
+
+    /** A delivery task: etcd ended the watch. */
+    void end(WatchEnd end) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            listener.onEnd(end);
+        } catch (RuntimeException e) {
+            LOG.error("a watch listener failed on {}", end, e);
+        }
+    }
+
+    private boolean isNew(WatchedPut put) {
+        long revision = put.modRevision();
+        if (revision < lastRevision) {
+            return false;
+        }
+        if (revision > lastRevision) {
+            lastRevision = revision;
+            keysAtLastRevision.clear();
+        }
+        return keysAtLastRevision.add(put.key());
+    }
+
+    @Override
+    public String toString() {
+        return "watch " + range;
+    }
+}
