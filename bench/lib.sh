@@ -169,9 +169,10 @@ field() { # field FILE KEY: the value of KEY in a result line
 stats() { # stats TARGET KEY: "median [min–max]" over the repetitions
   local f
   for f in "$RESULTS/$1"-*; do field "$f" "$2"; done | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+    awk 'function show(x) { return (x >= 1000 || x <= -1000) ? sprintf("%.0f", x) : sprintf("%g", x) }
+      { v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
       m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "%s\t%g [%g–%g]\n", m, m, v[1], v[NR] }'
+      printf "%s\t%s [%s–%s]\n", m, show(m), show(v[1]), show(v[NR]) }'
 }
 
 print_table() { # print_table "LABEL=KEY"...: medians per target and the ratio gamestate/ceiling
