@@ -27,8 +27,14 @@ die() { log "bench: $*"; exit 1; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 is_running() { [[ -e /proc/$1 ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 
-# Sockets: each client and each server connection is a file descriptor. Root may raise the hard limit.
+# Sockets: each client and each server connection is a file descriptor. Raising the hard limit needs
+# CAP_SYS_RESOURCE; without it, go as far as the hard limit allows.
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+require_fds() { # require_fds N: the generator and the server each hold N sockets
+  (($(ulimit -n) >= $1)) || die "$1 file descriptors per process needed, but ulimit -n is $(ulimit -n) \
+(hard limit $(ulimit -Hn)); raise the hard limit (limits.conf, systemd LimitNOFILE, or as a privileged user)"
+}
 
 stop_pid() { # stop_pid PID: SIGTERM, SIGKILL after 20 s; only pids this script started
   local pid=$1 tries
