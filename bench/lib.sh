@@ -48,9 +48,23 @@ stop_pid() { # stop_pid PID: SIGTERM, SIGKILL after 20 s; only pids this script 
     if is_running "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
   wait "$pid" 2>/dev/null || true
+  forget_pid "$pid"
+}
+
+forget_pid() { # forget_pid PID: PID has ended; take it off the list
   local kept=() p
-  for p in "${STARTED_PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  for p in "${STARTED_PIDS[@]}"; do [[ $p == "$1" ]] || kept+=("$p"); done
   STARTED_PIDS=("${kept[@]}")
+}
+
+run_generator() { # run_generator OUT: LOAD_CMD in the background (a trapped signal then stops it), waited for
+  local pid rc=0
+  "${LOAD_CMD[@]}" >"$1" 2>&1 &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait "$pid" || rc=$?
+  forget_pid "$pid"
+  return "$rc"
 }
 
 stop_all() { # newest first: the server before its etcd
@@ -162,7 +176,7 @@ run_load() { # run_load TARGET REP ARGS...: one generator run; keeps its result 
   local target=$1 rep=$2 out="$WORK/load-$1-$2.log" rc=0
   shift 2
   load_command "$@"
-  "${LOAD_CMD[@]}" >"$out" 2>&1 || rc=$?
+  run_generator "$out" || rc=$?
   sed 's/^/    /' "$out" | grep -v '^    WARNING' >&2 || true
   grep '^result' "$out" | tail -n 1 >"$RESULTS/$target-$rep" || die "no result from the generator (exit $rc)"
   ((rc <= 1)) || die "the generator failed (exit $rc)"
@@ -249,7 +263,7 @@ run_held_load() { # run_held_load TARGET REP ARGS...: the server's RSS before th
   after="$(gc_then_rss_kb "$SERVER_PID")"
   exec {hold}>&-
   wait "$load_pid" || rc=$?
-  STARTED_PIDS=("${STARTED_PIDS[@]/$load_pid/}")
+  forget_pid "$load_pid"
   sed 's/^/    /' "$out" | grep -v '^    WARNING' >&2 || true
   grep '^result' "$out" | tail -n 1 >"$RESULTS/$target-$rep" || die "no result from the generator (exit $rc)"
   local connected
