@@ -28,8 +28,14 @@ die() { log "bench: $*"; exit 1; }
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 is_running() { [[ -e /proc/$1 ]] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
 
-# Sockets: each client and each server connection is a file descriptor. Root may raise the hard limit.
+# Sockets: each client and each server connection is a file descriptor. Raising the hard limit needs
+# CAP_SYS_RESOURCE; without it, go as far as the hard limit allows.
 ulimit -n 200000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+require_fds() { # require_fds N: the generator and the server each hold N sockets
+  (($(ulimit -n) >= $1)) || die "$1 file descriptors per process needed, but ulimit -n is $(ulimit -n) \
+(hard limit $(ulimit -Hn)); raise the hard limit (limits.conf, systemd LimitNOFILE, or as a privileged user)"
+}
 
 stop_pid() { # stop_pid PID: SIGTERM, SIGKILL after 20 s; only pids this script started
   local pid=$1 tries
@@ -43,9 +49,23 @@ stop_pid() { # stop_pid PID: SIGTERM, SIGKILL after 20 s; only pids this script 
     if is_running "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
   wait "$pid" 2>/dev/null || true
+  forget_pid "$pid"
+}
+
+forget_pid() { # forget_pid PID: PID has ended; take it off the list
   local kept=() p
-  for p in "${STARTED_PIDS[@]}"; do [[ $p == "$pid" ]] || kept+=("$p"); done
+  for p in "${STARTED_PIDS[@]}"; do [[ $p == "$1" ]] || kept+=("$p"); done
   STARTED_PIDS=("${kept[@]}")
+}
+
+run_generator() { # run_generator OUT: LOAD_CMD in the background (a trapped signal then stops it), waited for
+  local pid rc=0
+  "${LOAD_CMD[@]}" >"$1" 2>&1 &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait "$pid" || rc=$?
+  forget_pid "$pid"
+  return "$rc"
 }
 
 stop_all() { # newest first: the server before its etcd
@@ -158,7 +178,7 @@ run_load() { # run_load TARGET REP ARGS...: one generator run; keeps its result 
   local target=$1 rep=$2 out="$WORK/load-$1-$2.log" rc=0
   shift 2
   load_command "$@"
-  "${LOAD_CMD[@]}" >"$out" 2>&1 || rc=$?
+  run_generator "$out" || rc=$?
   sed 's/^/    /' "$out" | grep -v '^    WARNING' >&2 || true
   grep '^result' "$out" | tail -n 1 >"$RESULTS/$target-$rep" || die "no result from the generator (exit $rc)"
   ((rc <= 1)) || die "the generator failed (exit $rc)"
@@ -171,9 +191,10 @@ field() { # field FILE KEY: the value of KEY in a result line
 stats() { # stats TARGET KEY: "median [min–max]" over the repetitions
   local f
   for f in "$RESULTS/$1"-*; do field "$f" "$2"; done | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
+    awk 'function show(x) { return (x >= 1000 || x <= -1000) ? sprintf("%.0f", x) : sprintf("%g", x) }
+      { v[NR] = $1 } END { if (NR == 0) { print "-"; exit }
       m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-      printf "%s\t%g [%g–%g]\n", m, m, v[1], v[NR] }'
+      printf "%s\t%s [%s–%s]\n", m, show(m), show(v[1]), show(v[NR]) }'
 }
 
 print_table() { # print_table "LABEL=KEY"...: medians per target and the ratio gamestate/ceiling
@@ -244,7 +265,7 @@ run_held_load() { # run_held_load TARGET REP ARGS...: the server's RSS before th
   after="$(gc_then_rss_kb "$SERVER_PID")"
   exec {hold}>&-
   wait "$load_pid" || rc=$?
-  STARTED_PIDS=("${STARTED_PIDS[@]/$load_pid/}")
+  forget_pid "$load_pid"
   sed 's/^/    /' "$out" | grep -v '^    WARNING' >&2 || true
   grep '^result' "$out" | tail -n 1 >"$RESULTS/$target-$rep" || die "no result from the generator (exit $rc)"
   local connected

@@ -10,6 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CLIENTS=10000 PER_ROOM=100 CONCURRENCY=500 SETUP_TIMEOUT=60
 parse_options CLIENTS PER_ROOM CONCURRENCY SETUP_TIMEOUT -- "$@"
 ((CLIENTS % PER_ROOM == 0)) || die "--clients must be a multiple of --per-room"
+require_fds $((CLIENTS + 1000))
 
 w3_round() { # w3_round TARGET REP
   run_held_load "$1" "$2" --rooms $((CLIENTS / PER_ROOM)) --subscribers-per-room "$PER_ROOM" --publishers 0 \

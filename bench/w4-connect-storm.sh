@@ -9,6 +9,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CLIENTS=10000 CONCURRENCY=500 PER_ROOM=100 SETUP_TIMEOUT=60
 parse_options CLIENTS CONCURRENCY PER_ROOM SETUP_TIMEOUT -- "$@"
 ((CLIENTS % PER_ROOM == 0)) || die "--clients must be a multiple of --per-room"
+require_fds $((CLIENTS + 1000))
 
 w4_round() { # w4_round TARGET REP
   run_load "$1" "$2" --rooms $((CLIENTS / PER_ROOM)) --subscribers-per-room "$PER_ROOM" --publishers 0 \

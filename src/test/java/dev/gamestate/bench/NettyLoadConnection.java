@@ -20,9 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One client of a load run, the last handler of its pipeline: waits for {@code welcome}, subscribes
  * to its one room, then reads every frame with a byte scan (no JSON tree): acks and errors of its own
- * requests, and its room's events, whose {@code seq} it checks. After the subscribe ack's seq the
- * first event may have any higher seq; from then on each must be the previous one plus one, except
- * that a {@code snapshot} (reason {@code resync} or {@code conflated}) may jump forward. A subscribe
+ * requests, and its room's events, whose {@code seq} a {@link SubscriberSeqCheck} checks; a
+ * {@code snapshot} (reason {@code resync} or {@code conflated}) may jump forward. A subscribe
  * refused with {@code unavailable} or {@code rate_limited} is sent again after {@code retryAfterMs}
  * (plus jitter), as a real client would, until the setup time runs out.
  */
@@ -61,10 +60,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
     private boolean handshakeSettled;
     private boolean settled;
     private int subscribeAttempts;
-    /** The subscribe ack's seq; -1 until it came. */
-    private long ackSeq = -1;
-    /** The last event's seq; -1 before the first. */
-    private long lastSeq = -1;
+    private final SubscriberSeqCheck order = new SubscriberSeqCheck();
 
     NettyLoadConnection(NettyLoadState state, int room, boolean publishes) {
         this.state = state;
@@ -92,7 +88,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     /** How many acked seqs of its room this subscriber has not seen (0 when caught up). */
     long behindBy() {
-        return ackSeq < 0 ? 0 : Math.max(0, state.ackedSeq(room) - Math.max(ackSeq, lastSeq));
+        return order.behind(state.ackedSeq(room));
     }
 
     /** Broadcasts sent and not yet answered. */
@@ -161,7 +157,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
             publisher.ifPresent(NettyLoadPublisher::answered);
         } else if (scan.matches(id, SUBSCRIBE_ID)) {
             if (ok) {
-                ackSeq = Math.max(0, scan.longAt(scan.after(SEQ, id)));
+                order.subscribed(scan.longAt(scan.after(SEQ, id)));
                 tally.subscribed++;
                 settle();
             } else {
@@ -186,18 +182,18 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
             int reason = scan.after(REASON, payload);
             if (scan.matches(reason, RESYNC) || scan.matches(reason, CONFLATED)) {
                 tally.snapshots++;
-                lastSeq = Math.max(lastSeq, seq);
+                order.snapshot(seq);
             } else {
                 tally.error("snapshot_without_known_reason");
             }
             return;
         }
         tally.deliveriesTotal++;
-        if (ackSeq < 0) {
+        if (!order.subscribed()) {
             tally.error("event_before_subscribe_ack");
             return;
         }
-        checkOrder(seq);
+        order.event(seq, tally);
         if (state.inWindow(now)) {
             tally.deliveries++;
         }
@@ -229,26 +225,11 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
         }
     }
 
-    private void checkOrder(long seq) {
-        long expected = lastSeq < 0 ? ackSeq + 1 : lastSeq + 1;
-        if (seq == expected || (lastSeq < 0 && seq > ackSeq)) {
-            lastSeq = seq;
-        } else if (seq > expected) {
-            tally.gaps++;
-            tally.missing += seq - expected;
-            lastSeq = seq;
-        } else if (seq == lastSeq || lastSeq < 0) {
-            tally.duplicates++;
-        } else {
-            tally.outOfOrder++;
-        }
-    }
-
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (!settled) {
             fail("closed_before_subscribed");
-        } else if (ackSeq >= 0 && !state.closing()) {
+        } else if (order.subscribed() && !state.closing()) {
             tally.error("closed_by_server");
         }
         super.channelInactive(ctx);
@@ -279,7 +260,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
             settled = true;
             state.settled.countDown();
         }
-        if (publishes && publisher.isEmpty() && ackSeq >= 0) {
+        if (publishes && publisher.isEmpty() && order.subscribed()) {
             NettyLoadOptions o = state.options();
             double ratePerPublisher = o.rate() / (double) o.publishers();
             publisher = Optional.of(new NettyLoadPublisher(channel, state, tally, roomName,

@@ -84,7 +84,8 @@ final class NettyLoadConnector implements AutoCloseable {
             if (left <= 0 || !state.handshakes.tryAcquire(left, TimeUnit.NANOSECONDS)) {
                 return false;
             }
-            NettyLoadConnection connection = new NettyLoadConnection(state, options.roomOf(i), i < options.publishers());
+            boolean publishes = i < options.publishers();
+            NettyLoadConnection connection = new NettyLoadConnection(state, options.roomOf(i), publishes);
             connections.add(connection);
             InetSocketAddress source = new InetSocketAddress("127.0.0." + (1 + i % options.sourceAddresses()), 0);
             ChannelFuture connect = bootstrap.clone()
