@@ -30,6 +30,18 @@ public final class EventIds {
     /** A new id. */
     public String next() {
         long n = counter.getAndIncrement() & COUNTER_MASK;
-        return String.format("%013d-%s-%06x", clock.millis(), tag, n);
+        // By hand rather than String.format: this runs once per event, on the request path.
+        StringBuilder id = new StringBuilder(30);
+        padded(id, Long.toString(clock.millis()), 13);
+        id.append('-').append(tag).append('-');
+        padded(id, Long.toHexString(n), 6);
+        return id.toString();
+    }
+
+    private static void padded(StringBuilder into, String digits, int width) {
+        for (int i = digits.length(); i < width; i++) {
+            into.append('0');
+        }
+        into.append(digits);
     }
 }

@@ -10,8 +10,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class Keys {
 
-    /** Sequence numbers are zero-padded so that key order is seq order. */
-    private static final String SEQ_FORMAT = "%020d";
+    /** Sequence numbers are zero-padded to this many digits so that key order is seq order. */
+    private static final int SEQ_DIGITS = 20;
+    private static final String ZEROS = "0".repeat(SEQ_DIGITS);
 
     private final String prefix;
 
@@ -62,7 +63,13 @@ public final class Keys {
 
     /** One event of a room's history. */
     public String roomEvent(Namespace ns, String room, long seq) {
-        return roomLog(ns, room) + String.format(SEQ_FORMAT, seq);
+        return roomLog(ns, room) + paddedSeq(seq);
+    }
+
+    /** {@code seq} in {@value #SEQ_DIGITS} digits, zero-padded (by hand: this is on every append). */
+    static String paddedSeq(long seq) {
+        String digits = Long.toString(seq);
+        return digits.length() >= SEQ_DIGITS ? digits : ZEROS.substring(digits.length()) + digits;
     }
 
     /** A room's whole history. */
