@@ -154,8 +154,11 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
             }
             streamsStarted.incrementAndGet();
             for (SharedWatch watch : live) {
-                session.create(watch);
+                if (watch.session() != session) { // one added meanwhile is on this session already
+                    session.create(watch);
+                }
             }
+            session.start();
             LOG.info("watch stream open on {} with {} watches", channels.endpoint(endpoint), live.size());
         }
     }

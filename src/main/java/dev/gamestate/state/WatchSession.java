@@ -36,6 +36,9 @@ final class WatchSession {
     private final Map<Long, SharedWatch> byId = new HashMap<>();
     private final Map<SharedWatch, Long> ids = new HashMap<>();
     private boolean answered;
+    // gRPC refuses messages on a call that has not started; the session is known (and watches may be
+    // added to it) a moment before: creates wait in unsent until start().
+    private boolean started;
 
     WatchSession(ClientCallStreamObserver<WatchRequest> requests, long tokenGeneration) {
         this.requests = requests;
@@ -158,8 +161,14 @@ final class WatchSession {
         watch.bind(null);
     }
 
+    /** The call has started: sends the creates that waited for it. */
+    void start() {
+        started = true;
+        sendCreates();
+    }
+
     private void sendCreates() {
-        while (awaitingCreated.size() < MAX_CREATES_IN_FLIGHT && !unsent.isEmpty()) {
+        while (started && awaitingCreated.size() < MAX_CREATES_IN_FLIGHT && !unsent.isEmpty()) {
             SharedWatch watch = unsent.poll();
             awaitingCreated.add(watch);
             requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()

@@ -16,7 +16,25 @@ import org.junit.jupiter.api.Test;
 class WatchSessionTest {
 
     private final SentRequests sent = new SentRequests();
-    private final WatchSession session = new WatchSession(sent, 1);
+    private final WatchSession session = started(new WatchSession(sent, 1));
+
+    private static WatchSession started(WatchSession session) {
+        session.start();
+        return session;
+    }
+
+    @Test
+    void createsBeforeTheCallStartedWaitAndGoOutInOrderWhenItStarts() {
+        SentRequests early = new SentRequests();
+        WatchSession starting = new WatchSession(early, 1);
+        starting.create(watch("a/", 10));
+        starting.create(watch("b/", 20));
+        assertThat(early.requests).as("nothing on a call that has not started").isEmpty();
+
+        starting.start();
+
+        assertThat(early.requests).extracting(r -> r.getCreateRequest().getStartRevision()).containsExactly(10L, 20L);
+    }
 
     @Test
     void createAnswersArriveInRequestOrderAndTellEachWatchItsId() {
@@ -116,7 +134,7 @@ class WatchSessionTest {
         StreamAnswer first = session.read(deniedCreate());
         assertThat(first).isInstanceOf(StreamAnswer.Denied.class);
 
-        WatchSession renewed = new WatchSession(new SentRequests(), 2);
+        WatchSession renewed = started(new WatchSession(new SentRequests(), 2));
         renewed.create(watch);
         StreamAnswer second = renewed.read(deniedCreate());
 
@@ -125,7 +143,7 @@ class WatchSessionTest {
 
     @Test
     void aDeniedWatchOnAStreamWithoutTokenIsRefusedAtOnce() {
-        WatchSession tokenless = new WatchSession(new SentRequests(), WatchSession.NO_TOKEN);
+        WatchSession tokenless = started(new WatchSession(new SentRequests(), WatchSession.NO_TOKEN));
         SharedWatch watch = watch("secret/", 2);
         tokenless.create(watch);
 
