@@ -97,7 +97,9 @@ class InterestWatchesIT {
         int total = 2000;
         WsClient publisher = keep(a.player("pub"));
         publisher.ack("subscribe", "{\"room\":\"hot\"}");
+        // Two on node B, subscribing at once: one read starts B's watch of the room, the other waits for it.
         WsClient late = keep(b.player("late"));
+        WsClient later = keep(b.player("later"));
         AtomicLong acked = new AtomicLong();
         CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
             // Windows of requests in flight: a high rate without outrunning the per-socket limits.
@@ -117,19 +119,27 @@ class InterestWatchesIT {
         assertThat(events(b, "room")).isZero();
         await().atMost(WAIT).until(() -> acked.get() >= 300 || publishing.isDone());
 
-        long ackSeq = late.ack("subscribe", "{\"room\":\"hot\"}").path("seq").asLong();
+        String first = late.send("subscribe", "{\"room\":\"hot\"}");
+        String second = later.send("subscribe", "{\"room\":\"hot\"}");
+        long ackSeq = late.awaitReply(first).path("result").path("seq").asLong();
+        long laterAckSeq = later.awaitReply(second).path("result").path("seq").asLong();
         publishing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
+        assertEveryEventAfter(late, ackSeq, total);
+        assertEveryEventAfter(later, laterAckSeq, total);
+        System.out.printf("InterestWatchesIT: joined at seqs %d and %d of %d, then every event in order%n",
+                ackSeq, laterAckSeq, total);
+    }
+
+    private static void assertEveryEventAfter(WsClient client, long ackSeq, long total) {
         assertThat(ackSeq).as("joined mid-stream").isGreaterThan(0).isLessThan(total);
         List<Long> seqs = new ArrayList<>();
         while (seqs.isEmpty() || seqs.getLast() < total) {
-            JsonNode frame = late.await(f -> f.path("room").asText().equals("hot") && f.has("seq"), "a hot frame");
+            JsonNode frame = client.await(f -> f.path("room").asText().equals("hot") && f.has("seq"), "a hot frame");
             assertThat(frame.path("type").asText()).as("no snapshot, no gap: %s", frame).isEqualTo(BROADCAST);
             seqs.add(frame.path("seq").asLong());
         }
         assertThat(seqs).isEqualTo(LongStream.rangeClosed(ackSeq + 1, total).boxed().toList());
-        System.out.printf("InterestWatchesIT: joined at seq %d of %d, then %d events in order%n",
-                ackSeq, total, seqs.size());
     }
 
     @Test
