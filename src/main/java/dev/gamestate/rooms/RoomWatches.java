@@ -42,8 +42,8 @@ final class RoomWatches implements AutoCloseable {
 
         /**
          * The room's watch ended (compaction): hold its subscriptions now, then {@link #read} the room
-         * to restart the watch and bring them up to date. No read of the room completes before this
-         * returns.
+         * to restart the watch and bring them up to date. No read starts the room's watch again
+         * before this returns.
          */
         void watchLost(Subscriptions.RoomKey key);
     }
@@ -263,7 +263,11 @@ final class RoomWatches implements AutoCloseable {
                 if (delay == 0) {
                     unreserve(reserved);
                 } else {
-                    CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(() -> unreserve(reserved));
+                    try {
+                        scheduler.schedule(() -> unreserve(reserved), delay, TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException shutDown) {
+                        unreserve(reserved);
+                    }
                 }
             }
         }
