@@ -17,9 +17,9 @@ import dev.gamestate.state.LeaseBuckets;
 import dev.gamestate.state.RoomCommitter;
 import dev.gamestate.state.SerialExecutor;
 import dev.gamestate.state.SessionDirectory;
-import dev.gamestate.state.StreamListener;
-import dev.gamestate.state.StreamWatch;
+import dev.gamestate.state.SharedWatchStream;
 import dev.gamestate.state.UserNotifications;
+import dev.gamestate.state.UserWatches;
 import dev.gamestate.store.StoreService;
 import dev.gamestate.transport.GameServer;
 import dev.gamestate.transport.HttpEndpoint;
@@ -55,6 +55,11 @@ import org.slf4j.LoggerFactory;
 public final class GameNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GameNode.class);
+    /**
+     * How long a room's watch outlives its last subscription here: a player who leaves and comes
+     * back (a reconnect, a page reload) within it reuses the watch instead of a cancel and a create.
+     */
+    private static final Duration ROOM_WATCH_LINGER = Duration.ofSeconds(3);
 
     private final GameConfig config;
     private final List<AutoCloseable> closeInReverse = new ArrayList<>();
@@ -123,7 +128,19 @@ public final class GameNode implements AutoCloseable {
                 new LeaseBuckets(etcd, config.rooms().historyTtl(), clock), roomsThread, scheduler);
         closeInReverse.add(committer);
         meterCommitter(meters, committer, roomsThread);
-        RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer);
+
+        // The watches' consumer: fans events out off gRPC's thread. 4096 responses of back pressure.
+        SerialExecutor streamThread = SerialExecutor.start("gamestate-stream", 4096);
+        closeInReverse.add(streamThread);
+        Gauge.builder("gamestate.stream.queued", streamThread::depth)
+                .description("watch responses waiting for the stream thread").register(meters);
+        // One gRPC stream carries every watch: one per room with subscribers here, two per user with
+        // sessions here.
+        SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
+        closeInReverse.add(watchStream);
+        RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer,
+                watchStream, scheduler, ROOM_WATCH_LINGER);
+        closeInReverse.add(rooms);
         RecordMetrics.bind(rooms.subscriberCounts(), meters);
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
                 codec, clock);
@@ -136,27 +153,20 @@ public final class GameNode implements AutoCloseable {
         messaging.register(registry);
         store.register(registry);
         List<ConnectionListener> serviceListeners = List.of(rooms, messaging);
-        List<StreamListener> streamListeners = List.of(rooms, messaging);
+        UserWatches users = new UserWatches(etcd, watchStream, messaging);
+        closeInReverse.add(users);
+        meterWatches(meters, rooms, users, watchStream);
         Optional<HttpEndpoint> admin = config.admin().enabled()
                 ? Optional.of(new AdminApi(config.admin(), rooms, messaging, store, codec))
                 : Optional.empty();
 
-        // The watch's consumer: fans events out off jetcd's thread. 4096 responses of back pressure.
-        SerialExecutor streamThread = SerialExecutor.start("gamestate-stream", 4096);
-        closeInReverse.add(streamThread);
-        Gauge.builder("gamestate.stream.queued", streamThread::depth)
-                .description("watch responses waiting for the stream thread").register(meters);
-        StreamWatch watch = new StreamWatch(etcd, streamListeners, scheduler, streamThread);
-        meterWatch(meters, watch);
-        watch.start().join();
-        closeInReverse.add(watch);
         Compactor compactor = new Compactor(etcd, config.etcd().compactionInterval(), scheduler);
         compactor.start();
         closeInReverse.add(compactor);
 
         GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
         PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
-        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, nodeId, clock, serviceListeners,
+        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock, serviceListeners,
                 messaging::deliverInbox));
         OpsEndpoints ops = new OpsEndpoints(etcd::ping, () -> false, meters::scrape);
         server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
@@ -166,17 +176,19 @@ public final class GameNode implements AutoCloseable {
         LOG.info("node {} ready on port {} (etcd {})", nodeId, address.getPort(), config.etcd().endpoints());
     }
 
-    private static void meterWatch(MeterRegistry meters, StreamWatch watch) {
+    private static void meterWatches(MeterRegistry meters, RoomService rooms, UserWatches users,
+                                     SharedWatchStream stream) {
         String events = "gamestate.watch.events";
-        String what = "events this node received from etcd's watch, by kind";
-        FunctionCounter.builder(events, watch, StreamWatch::roomEventsReceived).tag("kind", "room")
+        String what = "events this node received from its etcd watches, by kind";
+        FunctionCounter.builder(events, rooms, RoomService::roomEventsReceived).tag("kind", "room")
                 .description(what).register(meters);
-        FunctionCounter.builder(events, watch, StreamWatch::userEventsReceived).tag("kind", "user")
+        FunctionCounter.builder(events, users, UserWatches::notificationsReceived).tag("kind", "user")
                 .description(what).register(meters);
-        FunctionCounter.builder(events, watch, StreamWatch::inboxEventsReceived).tag("kind", "inbox")
+        FunctionCounter.builder(events, users, UserWatches::inboxMessagesReceived).tag("kind", "inbox")
                 .description(what).register(meters);
-        // One watch over the whole stream prefix, whatever the node serves.
-        Gauge.builder("gamestate.watches", () -> 1).description("etcd watches this node holds").register(meters);
+        // One per room with subscribers here (lingering ones included), two per user with sessions here.
+        Gauge.builder("gamestate.watches", stream, SharedWatchStream::liveWatches)
+                .description("etcd watches this node holds").register(meters);
     }
 
     private static void meterCommitter(MeterRegistry meters, RoomCommitter committer, SerialExecutor thread) {

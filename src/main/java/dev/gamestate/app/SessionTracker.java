@@ -4,6 +4,7 @@ import dev.gamestate.event.Connection;
 import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.state.SessionDirectory;
 import dev.gamestate.state.SessionDirectory.SessionRecord;
+import dev.gamestate.state.UserWatches;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -20,23 +21,27 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The record's transaction also looks whether the user's inbox holds anything at that revision;
  * only then is the inbox read and delivered ({@code inbox} is handed the answer as a future when the
- * connection opens). A message kept after that revision reaches the session through the node's
- * watch. When the transaction failed, nothing is known, so the inbox is read.
+ * connection opens). A message kept after that revision reaches the session through the user's
+ * watch on this node, which the first session of the user starts before its record is written, at a
+ * revision read before it ({@link UserWatches}). When the transaction failed, nothing is known, so the
+ * inbox is read. The last session of the user to close here stops the user's watches.
  */
 final class SessionTracker implements ConnectionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionTracker.class);
 
     private final SessionDirectory directory;
+    private final UserWatches users;
     private final String nodeId;
     private final Clock clock;
     private final List<ConnectionListener> services;
     private final BiConsumer<Connection, CompletableFuture<Boolean>> inbox;
     private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
 
-    SessionTracker(SessionDirectory directory, String nodeId, Clock clock, List<ConnectionListener> services,
-                   BiConsumer<Connection, CompletableFuture<Boolean>> inbox) {
+    SessionTracker(SessionDirectory directory, UserWatches users, String nodeId, Clock clock,
+                   List<ConnectionListener> services, BiConsumer<Connection, CompletableFuture<Boolean>> inbox) {
         this.directory = directory;
+        this.users = users;
         this.nodeId = nodeId;
         this.clock = clock;
         this.services = List.copyOf(services);
@@ -57,12 +62,19 @@ final class SessionTracker implements ConnectionListener {
         // Handed over before the record's Txn: inbox messages the watch brings meanwhile wait for it.
         CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
         inbox.accept(connection, inboxWaiting);
-        return directory.open(record).handle((waiting, error) -> {
+        // The user's watches first (they never fail), then the record: whatever is committed for the
+        // user once the record exists is at or above the watches' start.
+        return users.open(connection.namespace(), connection.userId(), connection.sessionId())
+                .thenCompose(v -> directory.open(record)).handle((waiting, error) -> {
             if (error != null) {
                 LOG.warn("could not record {} in etcd: {}", connection, error.getMessage());
             }
-            // Closed meanwhile: closed() removed the record (the directory deletes it after any put).
-            boolean open = records.containsKey(connection.sessionId()) && connection.isOpen();
+            boolean recorded = records.containsKey(connection.sessionId());
+            if (!recorded) {
+                // closed() ran while the watches started, perhaps before the put: delete after it.
+                directory.remove(record);
+            }
+            boolean open = recorded && connection.isOpen();
             if (open) {
                 tell(connection);
             }
@@ -89,6 +101,7 @@ final class SessionTracker implements ConnectionListener {
     @Override
     public void closed(Connection connection) {
         services.forEach(s -> s.closed(connection));
+        users.close(connection.namespace(), connection.userId(), connection.sessionId());
         SessionRecord record = records.remove(connection.sessionId());
         if (record != null) {
             directory.remove(record).exceptionally(error -> {

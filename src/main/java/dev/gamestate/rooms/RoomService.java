@@ -20,14 +20,16 @@ import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.NodeRecords;
 import dev.gamestate.state.RoomCommitter;
-import dev.gamestate.state.StreamListener;
+import dev.gamestate.state.SharedWatchStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -36,16 +38,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Rooms: subscriptions, broadcasts and the ordered stream every subscriber of a room sees.
  *
- * <p>State and history live in etcd ({@link RoomStream}); delivery runs through the node's watch,
- * which hands each committed event to {@link #roomEvent}, and from there to this node's subscribers.
- * A subscription registers before it reads the room, so it cannot miss an event committed after the
- * seq it was told; everything at or below that seq is dropped, so it never sees one twice.
+ * <p>State and history live in etcd ({@link RoomStream}); delivery runs through a watch of the room's
+ * log that this node holds only while it has subscribers of the room ({@link RoomWatches}), which
+ * hands each committed event to this node's subscribers. A subscription registers before it reads the
+ * room, and that read either starts the room's watch just past its revision or comes after the read
+ * that did, so it cannot miss an event committed after the seq it was told; everything at or below
+ * that seq is dropped, so it never sees one twice.
  *
  * <p>Subscribing again to a room the session is already subscribed to replaces the subscription: the
  * ack carries a fresh snapshot and the events after it follow, none of them twice. Unsubscribing from
  * a room the session is not subscribed to is answered with {@code {}} all the same.
  */
-public final class RoomService implements StreamListener, ConnectionListener {
+public final class RoomService implements ConnectionListener, AutoCloseable {
 
     /** The user id of events the server itself causes. */
     public static final String SYSTEM = "system";
@@ -65,6 +69,7 @@ public final class RoomService implements StreamListener, ConnectionListener {
     private final History history;
     private final Subscriptions subscriptions;
     private final SubscriberDirectory directory;
+    private final RoomWatches watches;
 
     /**
      * The rooms service of one node.
@@ -77,16 +82,33 @@ public final class RoomService implements StreamListener, ConnectionListener {
      * @param encoder encodes pushed events
      * @param clock   stamps events
      * @param committer commits room appends in batches
+     * @param watchStream carries this node's room watches
+     * @param scheduler runs the linger timers of room watches
+     * @param linger    how long a room's watch outlives its last local subscription
      */
     public RoomService(GameConfig config, String nodeId, Etcd etcd, NodeLease lease, JsonValues json,
-                       EventEncoder encoder, Clock clock, RoomCommitter committer) {
+                       EventEncoder encoder, Clock clock, RoomCommitter committer, SharedWatchStream watchStream,
+                       ScheduledExecutorService scheduler, Duration linger) {
         this.config = config;
         this.encoder = encoder;
         this.clock = clock;
         this.ids = new EventIds(clock);
         this.stream = new RoomStream(etcd, json, encoder, config.rooms(), committer);
         this.history = new History(stream, config.rooms(), json.mapper(), clock);
-        this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession());
+        this.watches = new RoomWatches(watchStream, etcd.keys(), scheduler, linger,
+                key -> stream.read(key.namespace(), key.room()));
+        watches.deliverTo(new RoomWatches.Sink() {
+            @Override
+            public void roomEvent(Subscriptions.RoomKey key, long seq, byte[] event) {
+                RoomService.this.roomEvent(key, seq, event);
+            }
+
+            @Override
+            public void watchLost(Subscriptions.RoomKey key) {
+                resyncRoom(key); // that room alone
+            }
+        });
+        this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession(), watches);
         this.directory = new SubscriberDirectory(etcd, lease, nodeId, subscriptions);
     }
 
@@ -104,7 +126,7 @@ public final class RoomService implements StreamListener, ConnectionListener {
         Subscription sub = subscriptions.add(caller, room);
         directory.add(sub); // the room's count, informational: the ack does not wait for it
         OptionalLong since = event.payload().since();
-        CompletableFuture<Reply> reply = stream.read(ns, room).thenCompose(state ->
+        CompletableFuture<Reply> reply = watches.read(new Subscriptions.RoomKey(ns, room)).thenCompose(state ->
                 history.since(ns, room, since, state.seq()).thenApply(replay -> ack(sub, state, since, replay)));
         return reply.whenComplete((r, error) -> {
             if (error != null) {
@@ -196,9 +218,8 @@ public final class RoomService implements StreamListener, ConnectionListener {
     }
 
     /** Fans a committed room event out to this node's subscribers of that room; encoded once. */
-    @Override
-    public void roomEvent(Namespace ns, String room, long seq, byte[] event) {
-        Collection<Subscription> subs = subscriptions.inRoom(ns, room);
+    private void roomEvent(Subscriptions.RoomKey key, long seq, byte[] event) {
+        Collection<Subscription> subs = subscriptions.inRoom(key.namespace(), key.room());
         if (subs.isEmpty()) {
             return;
         }
@@ -225,23 +246,27 @@ public final class RoomService implements StreamListener, ConnectionListener {
     }
 
     /**
-     * The watch lost events: holds every subscription here (they buffer what the restarted watch
-     * brings), reads each room and sends a {@code snapshot} event to the subscriptions that are behind.
+     * Events may have been lost for every room: holds every subscription here (they buffer what the
+     * watches bring), reads each room and sends a {@code snapshot} event to the subscriptions that
+     * are behind.
      */
-    @Override
     public void resync() {
         for (Subscriptions.RoomKey key : subscriptions.rooms()) {
-            List<Subscription> held = subscriptions.inRoom(key.namespace(), key.room()).stream()
-                    .filter(Subscription::holdForResync)
-                    .toList();
-            if (!held.isEmpty()) {
-                resync(key.namespace(), key.room(), held, RESYNC);
-            }
+            resyncRoom(key);
         }
     }
 
+    private void resyncRoom(Subscriptions.RoomKey key) {
+        List<Subscription> held = subscriptions.inRoom(key.namespace(), key.room()).stream()
+                .filter(Subscription::holdForResync)
+                .toList();
+        // Read even with nothing held: the read restarts a lost watch (subscriptions still waiting
+        // for their ack are marked, and resync once they start).
+        resync(key.namespace(), key.room(), held, RESYNC);
+    }
+
     private void resync(Namespace ns, String room, List<Subscription> held, String reason) {
-        stream.read(ns, room).whenComplete((state, error) -> {
+        watches.read(new Subscriptions.RoomKey(ns, room)).whenComplete((state, error) -> {
             if (error != null) {
                 if (held.stream().anyMatch(s -> !s.isClosed())) {
                     LOG.warn("could not read room {} to resync it ({}); retrying", room, error.getMessage());
@@ -264,6 +289,22 @@ public final class RoomService implements StreamListener, ConnectionListener {
     public void closed(Connection connection) {
         List<Subscription> removed = subscriptions.removeAll(connection);
         directory.remove(removed);
+    }
+
+    /** Room log events this node received from its room watches. */
+    public long roomEventsReceived() {
+        return watches.received();
+    }
+
+    /** Rooms this node watches (or is starting or lingering to watch). */
+    public int watchedRooms() {
+        return watches.rooms();
+    }
+
+    /** Stops every room watch and linger timer. */
+    @Override
+    public void close() {
+        watches.close();
     }
 
     /** The batched writer of this node's room subscriber counts, for its metrics. */

@@ -39,8 +39,9 @@ final class RoomStream {
      * @param seq         the seq of its last event
      * @param state       its state
      * @param modRevision the state key's mod revision; 0 when the key does not exist
+     * @param revision    the revision of the read: a watch from {@code revision + 1} misses nothing after it
      */
-    record RoomState(long seq, JsonNode state, long modRevision) {
+    record RoomState(long seq, JsonNode state, long modRevision, long revision) {
     }
 
     /** One entry of a room's log: its seq and the stored frame. */
@@ -63,7 +64,8 @@ final class RoomStream {
 
     /** The room's state and seq; a linearizable read. A room never written is at seq 0 with {@code {}}. */
     CompletableFuture<RoomState> read(Namespace ns, String room) {
-        return committer.read(ns, room).thenApply(r -> new RoomState(r.seq(), r.state(), r.modRevision()));
+        return committer.read(ns, room).thenApply(r ->
+                new RoomState(r.room().seq(), r.room().state(), r.room().modRevision(), r.revision()));
     }
 
     /** The log entries from {@code from} to {@code to} (both inclusive) that etcd still holds, in seq order. */

@@ -15,6 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * This node's subscriptions, by room (for the watch's fan-out) and by session (for limits,
  * unsubscribe and cleanup). A session holds at most one subscription per room.
+ *
+ * <p>Each subscription counts once towards its room's interest ({@link RoomWatches}): held before it
+ * is listed in its room, released once when it leaves the room, so the room's watch runs while it is
+ * listed.
  */
 final class Subscriptions {
 
@@ -23,11 +27,13 @@ final class Subscriptions {
     }
 
     private final int maxPerSession;
+    private final RoomWatches watches;
     private final Map<RoomKey, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
     private final Map<String, Map<String, Subscription>> bySession = new ConcurrentHashMap<>();
 
-    Subscriptions(int maxPerSession) {
+    Subscriptions(int maxPerSession, RoomWatches watches) {
         this.maxPerSession = maxPerSession;
+        this.watches = watches;
     }
 
     /**
@@ -54,12 +60,18 @@ final class Subscriptions {
             }
             mine.put(room, sub);
         }
-        byRoom.compute(new RoomKey(sub.namespace(), room), (k, subs) -> {
+        RoomKey key = new RoomKey(sub.namespace(), room);
+        watches.hold(key);
+        byRoom.compute(key, (k, subs) -> {
             Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
             set.add(sub);
             return set;
         });
         replaced.ifPresent(this::dropFromRoom);
+        if (sub.isClosed()) {
+            // The connection closed between the check above and the listing: removeAll() missed it.
+            dropFromRoom(sub);
+        }
         return sub;
     }
 
@@ -136,9 +148,14 @@ final class Subscriptions {
 
     private void dropFromRoom(Subscription sub) {
         sub.close();
-        byRoom.computeIfPresent(new RoomKey(sub.namespace(), sub.room()), (k, subs) -> {
-            subs.remove(sub);
+        RoomKey key = new RoomKey(sub.namespace(), sub.room());
+        boolean[] removed = new boolean[1];
+        byRoom.computeIfPresent(key, (k, subs) -> {
+            removed[0] = subs.remove(sub);
             return subs.isEmpty() ? null : subs;
         });
+        if (removed[0]) {
+            watches.release(key); // once per subscription, however often it is dropped
+        }
     }
 }

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps etcd's revision history bounded: every interval it compacts up to the revision it saw one
  * interval earlier. A watch that lags less than one interval can still resume; one that lags more is
- * told so by etcd and resyncs its subscribers (see {@link StreamWatch}). Every node runs one; compacting
+ * told so by etcd (per watch, {@link WatchEnd.Compacted}) and resyncs that room's subscribers. Every node runs one; compacting
  * a revision that another node already compacted is harmless.
  */
 public final class Compactor implements AutoCloseable {

@@ -64,6 +64,14 @@ public final class RoomCommitter implements AutoCloseable {
     public record RoomRecord(long seq, JsonNode state, int bytes, long modRevision) {
     }
 
+    /**
+     * A room as one read saw it, with the revision of that read: every write after the read (a later
+     * event in the room's log, say) is at a higher revision, so a watch from {@code revision + 1}
+     * misses nothing the read did not see.
+     */
+    public record RoomRead(RoomRecord room, long revision) {
+    }
+
     /** What one append makes of the room: its next state (and that state as JSON) and the event frame. */
     public record Step(JsonNode state, byte[] stateJson, byte[] frame) {
     }
@@ -162,9 +170,10 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     /** A linearizable read of a room; a room never written is at seq 0 with {@code {}}. */
-    public CompletableFuture<RoomRecord> read(Namespace ns, String room) {
+    public CompletableFuture<RoomRead> read(Namespace ns, String room) {
         ByteSequence key = Keys.bytes(etcd.keys().roomState(ns, room));
-        return etcd.call(() -> etcd.kv().get(key)).thenApply(this::recordOf);
+        return etcd.call(() -> etcd.kv().get(key))
+                .thenApply(r -> new RoomRead(recordOf(r), r.getHeader().getRevision()));
     }
 
     /** Appends waiting for their commit on this node. */

@@ -248,9 +248,11 @@ class MessagingServiceIT {
         ServiceNode a = node(config, "node-a");
         ServiceNode b = node(config, "node-b");
         RecordingConnection alice = a.player("alice");
-        // Bob's socket is open on node B but not yet in the session directory: the sender sees no session.
+        // Bob's socket is open on node B and his watches started (as the node does before it records
+        // him), but he is not yet in the session directory: the sender sees no session.
         RecordingConnection bob = new RecordingConnection("b-early", Principal.player("bob", Optional.empty()));
         b.outbox().add(bob);
+        b.users().open(Namespace.PRIVATE, "bob", bob.sessionId()).join();
 
         JsonNode ack = a.request(alice, SEND, "{\"to\":\"bob\",\"text\":\"just in time\"}");
 

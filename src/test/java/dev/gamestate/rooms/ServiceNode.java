@@ -23,9 +23,10 @@ import dev.gamestate.state.SessionDirectory;
 import dev.gamestate.state.LeaseBuckets;
 import dev.gamestate.state.RoomCommitter;
 import dev.gamestate.state.SerialExecutor;
+import dev.gamestate.state.SharedWatchStream;
 import dev.gamestate.state.StreamListener;
-import dev.gamestate.state.StreamWatch;
 import dev.gamestate.state.UserNotifications;
+import dev.gamestate.state.UserWatches;
 import dev.gamestate.testing.RecordingConnection;
 import io.etcd.jetcd.options.GetOption;
 import java.io.IOException;
@@ -48,8 +49,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
- * One server node without its sockets: its own etcd client, lease, session directory and watch, the
- * real services, and connections that record what they are sent. Requests go through the real wire
+ * One server node without its sockets: its own etcd client, lease, session directory and watch
+ * stream (room and user watches on it, as a node holds them), the real services, and connections that record what they are sent. Requests go through the real wire
  * codec and registry, and a reply's afterSend runs right after its ack is recorded, as in the
  * transport.
  */
@@ -64,7 +65,8 @@ public final class ServiceNode implements AutoCloseable {
     private final NodeLease lease;
     private final SessionDirectory sessions;
     private final UserNotifications notifications;
-    private final StreamWatch watch;
+    private final EndableWatchStream watchStream;
+    private final UserWatches users;
     private final SerialExecutor streamThread;
     private final SerialExecutor roomsThread;
     private final RoomCommitter committer;
@@ -91,14 +93,14 @@ public final class ServiceNode implements AutoCloseable {
         this.roomsThread = SerialExecutor.start("test-rooms-" + nodeId, 4096);
         this.committer = new RoomCommitter(etcd, json, config.rooms(),
                 new LeaseBuckets(etcd, config.rooms().historyTtl(), Clock.systemUTC()), roomsThread, scheduler);
-        this.rooms = new RoomService(config, nodeId, etcd, lease, json, codec, Clock.systemUTC(), committer);
-        add(rooms, rooms, rooms::register);
+        this.streamThread = SerialExecutor.start("test-stream-" + nodeId, 1024);
+        this.watchStream = new EndableWatchStream(SharedWatchStream.create(config.etcd(), streamThread),
+                streamThread);
+        this.rooms = new RoomService(config, nodeId, etcd, lease, json, codec, Clock.systemUTC(), committer,
+                watchStream, scheduler, ROOM_WATCH_LINGER);
+        connectionListeners.add(rooms);
+        registrations.add(rooms::register);
         StreamListener fanOut = new StreamListener() {
-            @Override
-            public void roomEvent(Namespace ns, String room, long seq, byte[] event) {
-                streamListeners.forEach(l -> l.roomEvent(ns, room, seq, event));
-            }
-
             @Override
             public void userNotification(Namespace ns, String userId, byte[] notification) {
                 streamListeners.forEach(l -> l.userNotification(ns, userId, notification));
@@ -108,15 +110,8 @@ public final class ServiceNode implements AutoCloseable {
             public void inboxMessage(Namespace ns, String userId, String key, byte[] message) {
                 streamListeners.forEach(l -> l.inboxMessage(ns, userId, key, message));
             }
-
-            @Override
-            public void resync() {
-                streamListeners.forEach(StreamListener::resync);
-            }
         };
-        this.streamThread = SerialExecutor.start("test-stream-" + nodeId, 1024);
-        this.watch = new StreamWatch(etcd, List.of(fanOut), scheduler, streamThread);
-        watch.start().join();
+        this.users = new UserWatches(etcd, watchStream, fanOut);
     }
 
     /** Starts a node named {@code nodeId}. */
@@ -174,6 +169,7 @@ public final class ServiceNode implements AutoCloseable {
         outbox.add(c);
         CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
         inboxDelivery.forEach(d -> d.accept(c, inboxWaiting));
+        users.open(c.namespace(), c.userId(), c.sessionId()).join();
         boolean waiting = sessions.open(session(c)).join();
         connectionListeners.forEach(l -> l.opened(c));
         inboxWaiting.complete(waiting);
@@ -186,6 +182,7 @@ public final class ServiceNode implements AutoCloseable {
         outbox.remove(c);
         sessions.remove(session(c)).join();
         connectionListeners.forEach(l -> l.closed(c));
+        users.close(c.namespace(), c.userId(), c.sessionId());
     }
 
     private SessionDirectory.SessionRecord session(RecordingConnection c) {
@@ -293,12 +290,27 @@ public final class ServiceNode implements AutoCloseable {
                 GetOption.builder().isPrefix(true).withCountOnly(true).build()).join().getCount();
     }
 
+    /** The watch stream every room and user watch of this node is on; its watches can be ended. */
+    EndableWatchStream watchStream() {
+        return watchStream;
+    }
+
+    /** The user watches. */
+    public UserWatches users() {
+        return users;
+    }
+
+    /** How long a room's watch outlives its last subscription on a service node. */
+    public static final Duration ROOM_WATCH_LINGER = Duration.ofMillis(300);
+
     /** Waits no longer than this in tests. */
     public static final Duration PATIENCE = Duration.ofSeconds(20);
 
     @Override
     public void close() {
-        watch.close();
+        users.close();
+        rooms.close();
+        watchStream.close();
         streamThread.close();
         committer.close();
         roomsThread.close();
