@@ -139,7 +139,7 @@ public final class GameNode implements AutoCloseable {
         SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
         closeInReverse.add(watchStream);
         RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer,
-                watchStream, scheduler, ROOM_WATCH_LINGER);
+                watchStream, scheduler, ROOM_WATCH_LINGER, sessions);
         closeInReverse.add(rooms);
         RecordMetrics.bind(rooms.subscriberCounts(), meters);
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,

@@ -13,6 +13,7 @@ import dev.gamestate.event.EventEncoder;
 import dev.gamestate.event.EventIds;
 import dev.gamestate.event.EventRegistry;
 import dev.gamestate.event.OutboundEvent;
+import dev.gamestate.event.Outbox;
 import dev.gamestate.event.Push;
 import dev.gamestate.event.Reply;
 import dev.gamestate.state.Etcd;
@@ -24,6 +25,7 @@ import dev.gamestate.state.SharedWatchStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -70,6 +72,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final Subscriptions subscriptions;
     private final SubscriberDirectory directory;
     private final RoomWatches watches;
+    private final Outbox outbox;
 
     /**
      * The rooms service of one node.
@@ -85,11 +88,13 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
      * @param watchStream carries this node's room watches
      * @param scheduler runs the linger timers of room watches
      * @param linger    how long a room's watch outlives its last local subscription
+     * @param outbox    this node's connections, for fan-out
      */
     public RoomService(GameConfig config, String nodeId, Etcd etcd, NodeLease lease, JsonValues json,
                        EventEncoder encoder, Clock clock, RoomCommitter committer, SharedWatchStream watchStream,
-                       ScheduledExecutorService scheduler, Duration linger) {
+                       ScheduledExecutorService scheduler, Duration linger, Outbox outbox) {
         this.config = config;
+        this.outbox = outbox;
         this.encoder = encoder;
         this.clock = clock;
         this.ids = new EventIds(clock);
@@ -224,11 +229,21 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             return;
         }
         Push push = Push.ofUtf8(event);
+        List<Connection> now = new ArrayList<>(subs.size());
         for (Subscription sub : subs) {
-            if (sub.offer(seq, push) && !sub.connection().congested()) {
-                catchUp(sub.connection()); // it drained before it was marked: nobody else will call
+            switch (sub.offer(seq, push)) {
+                case DELIVER -> now.add(sub.connection());
+                case CONFLATING -> {
+                    if (!sub.connection().congested()) {
+                        catchUp(sub.connection()); // it drained before it was marked: nobody else will call
+                    }
+                }
+                case KEPT -> {
+                }
             }
         }
+        // One hand-over per event loop, not one per subscriber.
+        outbox.pushAll(push, now);
     }
 
     /** A congested connection drained: its conflated subscriptions get a snapshot each. */

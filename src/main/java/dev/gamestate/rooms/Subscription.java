@@ -64,28 +64,35 @@ final class Subscription {
         return closed;
     }
 
+    /** What {@link #offer} decided for an event. */
+    enum Offer {
+        /** Live: the caller pushes it to the connection now, before any later event. */
+        DELIVER,
+        /** Buffered while held, or dropped as old or conflated. */
+        KEPT,
+        /** Dropped, and conflation began: the caller must see that it is caught up once it drains. */
+        CONFLATING
+    }
+
     /**
-     * An event the watch saw: pushed now when live, kept for later while held, dropped when old or
-     * while conflating.
-     *
-     * @return true when this event started conflation: the caller must see that the subscription is
-     *         caught up once its connection drains
+     * An event the watch saw: to be delivered now when live (counted as seen; the caller pushes it, in
+     * offer order), kept for later while held, dropped when old or while conflating. Only the
+     * stream thread offers, so pushes of live events keep seq order.
      */
-    synchronized boolean offer(long seq, Push push) {
+    synchronized Offer offer(long seq, Push push) {
         if (closed || seq <= lastSeq || conflating) {
-            return false;
+            return Offer.KEPT;
         }
         if (held) {
             buffer.add(new Offered(seq, push));
-            return false;
+            return Offer.KEPT;
         }
         if (connection.congested()) {
             conflating = true;
-            return true;
+            return Offer.CONFLATING;
         }
-        connection.push(push);
         lastSeq = seq;
-        return false;
+        return Offer.DELIVER;
     }
 
     /**

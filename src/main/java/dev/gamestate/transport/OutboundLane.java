@@ -9,42 +9,61 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Every frame bound for the sockets of one event loop passes through its lane: callers on any thread
  * queue frames, and one task on the loop writes whatever has queued since it last ran, then flushes
- * each socket it wrote to once. A fan-out of one event to a thousand subscribers thus costs each loop
- * one task and one flush per socket, not a task and a syscall per delivery.
+ * each socket it wrote to once. A fan-out hands the lane one item per event (the frame and the lane's
+ * recipients), so one event to a thousand subscribers costs each loop one hand-over, one task and one
+ * flush per socket, not a task and a syscall per delivery.
  *
  * <p>Flushes are consolidated further by {@code server.flushInterval}: a socket is flushed at once
  * when it was not flushed for that long (a quiet socket gets its frame without delay), otherwise when
  * the lane's one flush timer fires, at most that interval later, together with everything written
  * to it meanwhile.
  *
- * <p>The queue has no fixed capacity; each connection bounds its share of it (see
- * {@link WsConnection#send}), so the lane holds at most the sum of those bounds.
+ * <p>Bounds: a frame for one connection counts against that connection's budget (see
+ * {@link WsConnection#send}); fan-out items count against the lane's, and while the lane holds more
+ * than {@link #BACKLOG_BYTES} of them every connection on it reports itself congested, so rooms
+ * conflate instead of queueing more.
  */
 final class OutboundLane implements Runnable {
 
     /** Frames one run writes before yielding the loop to I/O; the rest go in the next run. */
     private static final int MAX_PER_RUN = 8192;
+    /** Fan-out bytes queued past which the lane's connections count as congested. */
+    static final long BACKLOG_BYTES = 8L << 20;
 
-    /** One frame for one connection, or (with {@code close} set) its close frame. */
-    private record Delivery(WsConnection connection, byte[] utf8, CloseCode close) {
+    /** What a lane carries. */
+    private sealed interface Item {
     }
 
-    private static final byte[] NO_BYTES = new byte[0];
+    /** One frame for one connection. */
+    private record One(WsConnection connection, byte[] utf8) implements Item {
+    }
+
+    /** One frame for several connections of this lane, in list order. */
+    private record Many(List<WsConnection> connections, byte[] utf8) implements Item {
+    }
+
+    /** A connection's close frame, behind what it queued before. */
+    private record Close(WsConnection connection, CloseCode code) implements Item {
+    }
 
     private final EventLoop loop;
     private final long flushIntervalNanos;
     private final TransportMetrics metrics;
-    private final Queue<Delivery> queue = PlatformDependent.newMpscQueue();
+    private final Queue<Item> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicLong fanOutBytes = new AtomicLong();
     private final Runnable flushTask = this::flushDeferred;
     // Loop-confined from here on.
     private final List<WsConnection> dirty = new ArrayList<>();    // written in this run
     private final List<WsConnection> deferred = new ArrayList<>(); // written, waiting for the timer
     private boolean flushScheduled;
+    private byte[] framedUtf8;
+    private ByteBuf framed;
 
     OutboundLane(EventLoop loop, long flushIntervalNanos, TransportMetrics metrics) {
         this.loop = loop;
@@ -54,24 +73,35 @@ final class OutboundLane implements Runnable {
 
     /** Queues a frame for {@code connection}, whose channel must belong to this lane's loop. */
     void enqueue(WsConnection connection, byte[] utf8) {
-        offer(new Delivery(connection, utf8, null));
+        offer(new One(connection, utf8));
+    }
+
+    /** Queues one frame for {@code connections}, all of this lane's loop. */
+    void enqueueAll(List<WsConnection> connections, byte[] utf8) {
+        fanOutBytes.addAndGet(utf8.length);
+        offer(new Many(connections, utf8));
     }
 
     /** Queues {@code connection}'s close frame behind what it has queued already. */
     void enqueueClose(WsConnection connection, CloseCode code) {
-        offer(new Delivery(connection, NO_BYTES, code));
+        offer(new Close(connection, code));
     }
 
-    private void offer(Delivery delivery) {
-        queue.offer(delivery);
+    private void offer(Item item) {
+        queue.offer(item);
         if (scheduled.compareAndSet(false, true)) {
             loop.execute(this);
         }
     }
 
-    /** Frames queued and not yet written. */
+    /** Items queued and not yet written. */
     int depth() {
         return queue.size();
+    }
+
+    /** True while the fan-out queued here passes {@link #BACKLOG_BYTES}. */
+    boolean backlogged() {
+        return fanOutBytes.get() > BACKLOG_BYTES;
     }
 
     @Override
@@ -79,40 +109,35 @@ final class OutboundLane implements Runnable {
         scheduled.set(false); // first: a frame queued from now on schedules another run
         int frames = 0;
         long bytes = 0;
-        int polled = 0;
-        // A fan-out queues one event's bytes for many connections in a row: frame it once, write
-        // retained duplicates of that one buffer.
-        byte[] framedUtf8 = null;
-        ByteBuf framed = null;
-        Delivery next;
         try {
-            while (polled++ < MAX_PER_RUN && (next = queue.poll()) != null) {
-                WsConnection connection = next.connection();
-                if (next.close() != null) {
-                    connection.writeClose(next.close());
-                    continue;
-                }
-                byte[] utf8 = next.utf8();
-                if (!connection.admitQueued(utf8.length)) {
-                    continue;
-                }
-                if (utf8 != framedUtf8) {
-                    if (framed != null) {
-                        framed.release();
+            Item next;
+            while (frames < MAX_PER_RUN && (next = queue.poll()) != null) {
+                switch (next) {
+                    case One one -> {
+                        if (one.connection().admitQueued(one.utf8().length)) {
+                            write(one.connection(), one.utf8());
+                            frames++;
+                            bytes += one.utf8().length;
+                        }
                     }
-                    framed = TextFrames.frame(connection.allocator(), utf8);
-                    framedUtf8 = utf8;
-                }
-                connection.writeFramed(framed.retainedDuplicate());
-                frames++;
-                bytes += utf8.length;
-                if (connection.markDirty()) {
-                    dirty.add(connection);
+                    case Many many -> {
+                        fanOutBytes.addAndGet(-many.utf8().length);
+                        for (WsConnection connection : many.connections()) {
+                            if (connection.admitFanOut(many.utf8().length)) {
+                                write(connection, many.utf8());
+                                frames++;
+                                bytes += many.utf8().length;
+                            }
+                        }
+                    }
+                    case Close close -> close.connection().writeClose(close.code());
                 }
             }
         } finally {
             if (framed != null) {
                 framed.release();
+                framed = null;
+                framedUtf8 = null;
             }
         }
         metrics.framesOut(frames, bytes);
@@ -120,6 +145,21 @@ final class OutboundLane implements Runnable {
             loop.execute(this);
         }
         flushOrDefer();
+    }
+
+    /** Writes {@code utf8} framed once per run for all its recipients: retained duplicates of one buffer. */
+    private void write(WsConnection connection, byte[] utf8) {
+        if (utf8 != framedUtf8) {
+            if (framed != null) {
+                framed.release();
+            }
+            framed = TextFrames.frame(connection.allocator(), utf8);
+            framedUtf8 = utf8;
+        }
+        connection.writeFramed(framed.retainedDuplicate());
+        if (connection.markDirty()) {
+            dirty.add(connection);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.gamestate.core.CloseCode;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.event.Connection;
 import dev.gamestate.event.Outbox;
+import dev.gamestate.event.Push;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,34 @@ public final class SessionRegistry implements Outbox {
     public List<Connection> connectionsOf(Namespace namespace, String userId) {
         Set<WsConnection> set = byUser.get(new UserKey(namespace, userId));
         return set == null ? List.of() : List.copyOf(set);
+    }
+
+    /** Hands the frame to each recipient's lane once, with that lane's recipients in list order. */
+    @Override
+    public void pushAll(Push push, List<Connection> recipients) {
+        // A node has a handful of event loops: a list beats a map here.
+        List<OutboundLane> lanes = new ArrayList<>(4);
+        List<List<WsConnection>> perLane = new ArrayList<>(4);
+        for (Connection recipient : recipients) {
+            if (!(recipient instanceof WsConnection connection)) {
+                recipient.push(push);
+                continue;
+            }
+            if (!connection.accepting()) {
+                continue;
+            }
+            int index = lanes.indexOf(connection.lane());
+            if (index < 0) {
+                lanes.add(connection.lane());
+                perLane.add(new ArrayList<>(recipients.size()));
+                index = lanes.size() - 1;
+            }
+            perLane.get(index).add(connection);
+            connection.countFanOut(push.size());
+        }
+        for (int i = 0; i < lanes.size(); i++) {
+            lanes.get(i).enqueueAll(perLane.get(i), push.utf8());
+        }
     }
 
     @Override

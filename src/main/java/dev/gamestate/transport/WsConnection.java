@@ -45,6 +45,10 @@ final class WsConnection implements Connection {
     private final long maxUnsentBytes;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicLong queuedBytes = new AtomicLong();
+    // Fan-out bytes queued for it and written, as two counters each with one writer side (the
+    // fan-out callers, the loop), so a delivery costs the loop no atomic read-modify-write.
+    private final AtomicLong fanOutQueued = new AtomicLong();
+    private final AtomicLong fanOutWritten = new AtomicLong();
     private boolean dirty; // written since the lane last flushed it; loop-confined
     private boolean closeWritten; // loop-confined
     private long lastFlushNanos = Long.MIN_VALUE / 2; // loop-confined; long ago
@@ -90,7 +94,7 @@ final class WsConnection implements Connection {
     @Override
     public boolean congested() {
         // Frames still in the lane count too: the channel learns of them only when the lane runs.
-        return !channel.isWritable() || queuedBytes.get() + channelPendingBytes() > maxUnsentBytes / 2;
+        return !channel.isWritable() || unsentBytes() > maxUnsentBytes / 2 || lane.backlogged();
     }
 
     /**
@@ -116,6 +120,29 @@ final class WsConnection implements Connection {
      */
     boolean admitQueued(int size) {
         queuedBytes.addAndGet(-size);
+        return admit(size);
+    }
+
+    /**
+     * Like {@link #admitQueued}, for a frame of a fan-out item (counted by the lane, not by this
+     * connection). On the loop.
+     */
+    boolean admitFanOut(int size) {
+        fanOutWritten.lazySet(fanOutWritten.get() + size); // only the loop writes it
+        return admit(size);
+    }
+
+    /** Counts a fan-out frame of {@code size} bytes queued for this connection in its lane. */
+    void countFanOut(int size) {
+        fanOutQueued.addAndGet(size);
+    }
+
+    /** Bytes queued in the lane or written and not yet taken by the socket. */
+    private long unsentBytes() {
+        return queuedBytes.get() + fanOutQueued.get() - fanOutWritten.get() + channelPendingBytes();
+    }
+
+    private boolean admit(int size) {
         if (closeWritten || !channel.isActive()) {
             return false;
         }
@@ -127,6 +154,16 @@ final class WsConnection implements Connection {
             return false;
         }
         return true;
+    }
+
+    /** The lane of this connection's event loop. */
+    OutboundLane lane() {
+        return lane;
+    }
+
+    /** False once nothing more is to be queued for it (closing or closed). */
+    boolean accepting() {
+        return !closing.get();
     }
 
     /** Writes a whole, already framed text frame, unflushed. On the loop. */

@@ -97,7 +97,7 @@ public final class ServiceNode implements AutoCloseable {
         this.watchStream = new EndableWatchStream(SharedWatchStream.create(config.etcd(), streamThread),
                 streamThread);
         this.rooms = new RoomService(config, nodeId, etcd, lease, json, codec, Clock.systemUTC(), committer,
-                watchStream, scheduler, ROOM_WATCH_LINGER);
+                watchStream, scheduler, ROOM_WATCH_LINGER, outbox);
         connectionListeners.add(rooms);
         registrations.add(rooms::register);
         StreamListener fanOut = new StreamListener() {

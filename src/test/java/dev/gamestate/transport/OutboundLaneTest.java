@@ -87,6 +87,31 @@ class OutboundLaneTest {
     }
 
     @Test
+    void aFanOutIsOneItemPerLaneAndItsRecipientsCountAsCongestedWhileTheLaneIsBacklogged() {
+        EmbeddedChannel channel = channel();
+        OutboundLane lane = new OutboundLanes(Duration.ZERO, metrics).of(channel.eventLoop());
+        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, Instant.EPOCH, metrics, lane, 1 << 30);
+        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, Instant.EPOCH, metrics, lane, 1 << 30);
+        SessionRegistry registry = new SessionRegistry();
+
+        registry.pushAll(push("small"), List.of(a, b));
+        assertThat(lane.depth()).as("one item for both").isEqualTo(1);
+        registry.pushAll(Push.ofUtf8(new byte[(int) OutboundLane.BACKLOG_BYTES + 1]), List.of(a));
+        assertThat(b.congested()).as("b shares the backlogged lane").isTrue();
+        channel.runPendingTasks();
+
+        assertThat(b.congested()).isFalse();
+        List<Object> written = new ArrayList<>();
+        for (Object m; (m = channel.readOutbound()) != null; ) {
+            written.add(m);
+        }
+        assertThat(written).hasSize(3);
+        assertThat(text(written.get(0))).isEqualTo("small");
+        assertThat(text(written.get(1))).isEqualTo("small");
+        ((ByteBuf) written.get(2)).release();
+    }
+
+    @Test
     void aCloseFrameFollowsTheFramesQueuedBeforeItAndNothingAfterIt() {
         EmbeddedChannel channel = channel();
         WsConnection connection = connection(channel, Duration.ZERO, 1 << 20);
