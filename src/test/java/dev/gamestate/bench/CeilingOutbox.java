@@ -34,8 +34,8 @@ final class CeilingOutbox {
         pending.add(new Pending(event, recipients));
     }
 
-    /** Notes that {@code session} has unflushed writes; call on this outbox's loop. */
-    void markDirty(CeilingSession session) {
+    /** Notes that {@code session} has unflushed writes; runs on this outbox's loop. */
+    private void markDirty(CeilingSession session) {
         if (!session.dirty) {
             session.dirty = true;
             dirty.add(session);

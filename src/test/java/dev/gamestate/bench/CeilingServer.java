@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * speaks the subset of gamestate's protocol the workloads use ({@code welcome}, {@code subscribe},
  * {@code core.game.state.broadcast}, {@code ping}), keeps rooms and their seqs in memory (no etcd, no
  * state, no auth, no limits), encodes each event once, writes a retained duplicate per recipient and
- * flushes on a tick. Every path under {@code /core/game/v1/real-time} upgrades.
+ * flushes room events on a tick (replies at once). Every path under {@code /core/game/v1/real-time}
+ * upgrades.
  *
  * <pre>CeilingServer [--host 127.0.0.1] [--port 8090] [--threads CORES] [--flush-tick-ms 5]</pre>
  */

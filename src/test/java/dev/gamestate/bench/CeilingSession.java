@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * One connection to the ceiling server, after the upgrade: {@code welcome}, then {@code subscribe},
  * {@code core.game.state.broadcast} and {@code ping}, answered with gamestate's reply shapes. Replies
- * are written at once and flushed on the outbox's next tick, with the room events.
+ * are flushed at once (a publisher's next request may wait on them); room events go out on the
+ * outbox's tick.
  */
 final class CeilingSession extends SimpleChannelInboundHandler<TextWebSocketFrame> {
 
@@ -113,7 +114,6 @@ final class CeilingSession extends SimpleChannelInboundHandler<TextWebSocketFram
     }
 
     private void reply(String json) {
-        channel.write(new TextWebSocketFrame(json));
-        outbox.markDirty(this);
+        channel.writeAndFlush(new TextWebSocketFrame(json));
     }
 }
