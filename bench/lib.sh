@@ -228,7 +228,7 @@ gc_then_rss_kb() { # gc_then_rss_kb PID: a full GC in PID (jcmd GC.run), then it
   rss_kb "$1"
 }
 
-run_held_load() { # run_held_load TARGET REP ARGS...: the server's RSS before and with every client subscribed
+run_held_load() { # run_held_load TARGET REP ARGS...: the server's RSS before the clients and with them
   local target=$1 rep=$2 out="$WORK/load-$1-$2.log" fifo="$WORK/hold-$1-$2" before after load_pid hold rc=0
   shift 2
   before="$(gc_then_rss_kb "$SERVER_PID")"
@@ -245,12 +245,12 @@ run_held_load() { # run_held_load TARGET REP ARGS...: the server's RSS before an
   STARTED_PIDS=("${STARTED_PIDS[@]/$load_pid/}")
   sed 's/^/    /' "$out" | grep -v '^    WARNING' >&2 || true
   grep '^result' "$out" | tail -n 1 >"$RESULTS/$target-$rep" || die "no result from the generator (exit $rc)"
-  local subscribed
-  subscribed="$(field "$RESULTS/$target-$rep" subscribed)"
+  local connected
+  connected="$(field "$RESULTS/$target-$rep" connected)"
   printf '%s\trss_before_mib=%s\trss_after_mib=%s\trss_per_client_kib=%s\n' "$(cat "$RESULTS/$target-$rep")" \
     "$(awk -v k="$before" 'BEGIN { printf "%.1f", k / 1024 }')" "$(awk -v k="$after" 'BEGIN { printf "%.1f", k / 1024 }')" \
-    "$(awk -v a="$after" -v b="$before" -v n="$subscribed" 'BEGIN { printf "%.2f", (n > 0 ? (a - b) / n : 0) }')" \
+    "$(awk -v a="$after" -v b="$before" -v n="$connected" 'BEGIN { printf "%.2f", (n > 0 ? (a - b) / n : 0) }')" \
     >"$RESULTS/$target-$rep.tmp"
   mv "$RESULTS/$target-$rep.tmp" "$RESULTS/$target-$rep"
-  log "    server RSS: $((before / 1024)) MiB before, $((after / 1024)) MiB with $subscribed clients subscribed"
+  log "    server RSS: $((before / 1024)) MiB before, $((after / 1024)) MiB with $connected clients connected"
 }

@@ -45,7 +45,7 @@ public final class NettyLoad {
             out.printf("connecting %d clients to %s: %d rooms × %d subscribers, %d publishers%n",
                     o.clients(), o.url(), o.rooms(), o.subscribersPerRoom(), o.publishers());
             long start = System.nanoTime();
-            long deadline = start + o.setupTimeout().toNanos();
+            long deadline = state.setupDeadline();
             boolean opened = connector.openAll(state, deadline);
             boolean settled = opened && state.settled.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
             long setupMillis = (System.nanoTime() - start) / 1_000_000;

@@ -5,20 +5,26 @@ import static dev.gamestate.bench.FrameScanner.key;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import java.net.ConnectException;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client of a load run, the last handler of its pipeline: waits for {@code welcome}, subscribes
  * to its one room, then reads every frame with a byte scan (no JSON tree): acks and errors of its own
  * requests, and its room's events, whose {@code seq} it checks. After the subscribe ack's seq the
  * first event may have any higher seq; from then on each must be the previous one plus one, except
- * that a {@code snapshot} (reason {@code resync} or {@code conflated}) may jump forward.
+ * that a {@code snapshot} (reason {@code resync} or {@code conflated}) may jump forward. A subscribe
+ * refused with {@code unavailable} or {@code rate_limited} is sent again after {@code retryAfterMs}
+ * (plus jitter), as a real client would, until the setup time runs out.
  */
 final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFrame> {
 
@@ -30,6 +36,10 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
     private static final byte[] SENT_AT = key("t");
     private static final byte[] CODE = key("code");
     private static final byte[] REASON = key("reason");
+    private static final byte[] RETRY_AFTER = key("retryAfterMs");
+    private static final byte[] UNAVAILABLE = ascii("\"unavailable\"");
+    private static final byte[] RATE_LIMITED = ascii("\"rate_limited\"");
+    private static final long DEFAULT_RETRY_MS = 100;
     private static final byte[] ACK = ascii("\"ack\"");
     private static final byte[] ERROR = ascii("\"error\"");
     private static final byte[] WELCOME = ascii("\"welcome\"");
@@ -50,6 +60,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
     private Optional<NettyLoadPublisher> publisher = Optional.empty();
     private boolean handshakeSettled;
     private boolean settled;
+    private int subscribeAttempts;
     /** The subscribe ack's seq; -1 until it came. */
     private long ackSeq = -1;
     /** The last event's seq; -1 before the first. */
@@ -91,12 +102,17 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
 
     /** The TCP connect failed; called by the connector on this channel's event loop. */
     void connectFailed(Throwable cause) {
-        fail("connect_" + cause.getClass().getSimpleName());
+        fail(switch (cause) {
+            case ConnectTimeoutException _ -> "connect_timeout";
+            case ConnectException _ -> "connect_refused";
+            default -> "connect_" + cause.getClass().getSimpleName();
+        });
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            tally.connected++;
             releaseHandshake();
         } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             fail("handshake_timeout");
@@ -122,8 +138,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
         } else if (scan.matches(type, ERROR)) {
             onAnswer(type, now, false);
         } else if (scan.matches(type, WELCOME)) {
-            ctx.writeAndFlush(new TextWebSocketFrame(
-                    "{\"id\":\"s1\",\"type\":\"subscribe\",\"payload\":{\"room\":\"" + roomName + "\"}}"));
+            subscribe();
         } else {
             onEvent(type, now, scan.matches(type, SNAPSHOT));
         }
@@ -150,7 +165,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
                 tally.subscribed++;
                 settle();
             } else {
-                fail("subscribe_refused");
+                subscribeRefused(at);
             }
         }
     }
@@ -189,6 +204,28 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
         long sentAt = scan.longAt(scan.after(SENT_AT, payload));
         if (sentAt != Long.MIN_VALUE && state.inWindow(sentAt)) {
             NettyLoadTally.record(tally.delivery, now - sentAt);
+        }
+    }
+
+    private void subscribe() {
+        subscribeAttempts++;
+        channel.writeAndFlush(new TextWebSocketFrame("{\"id\":\"s" + subscribeAttempts
+                + "\",\"type\":\"subscribe\",\"payload\":{\"room\":\"" + roomName + "\"}}"));
+    }
+
+    /** A refused subscribe: retried after {@code retryAfterMs} when the server is busy, within the setup time. */
+    private void subscribeRefused(int at) {
+        int code = scan.after(CODE, at);
+        boolean busy = scan.matches(code, UNAVAILABLE) || scan.matches(code, RATE_LIMITED);
+        long retryMillis = scan.longAt(scan.after(RETRY_AFTER, at));
+        // Up to twice the asked delay, at random, so that refused clients do not all come back at once.
+        long asked = TimeUnit.MILLISECONDS.toNanos(retryMillis > 0 ? retryMillis : DEFAULT_RETRY_MS);
+        long delay = asked + ThreadLocalRandom.current().nextLong(asked);
+        if (busy && System.nanoTime() + delay < state.setupDeadline()) {
+            tally.subscribeRetries++;
+            channel.eventLoop().schedule(this::subscribe, delay, TimeUnit.NANOSECONDS);
+        } else {
+            settleFailed();
         }
     }
 
@@ -250,10 +287,15 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
         }
     }
 
+    /** Counts {@code code} and gives up on this client, unless it already settled. */
     private void fail(String code) {
         if (!settled) {
             tally.error(code);
         }
+        settleFailed();
+    }
+
+    private void settleFailed() {
         releaseHandshake();
         if (!settled) {
             settled = true;

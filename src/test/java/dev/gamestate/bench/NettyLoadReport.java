@@ -29,7 +29,8 @@ record NettyLoadReport(int clients, long setupMillis, long windowNanos, NettyLoa
     /** Prints the report to {@code out}. */
     void print(PrintStream out) {
         NettyLoadTally t = tally;
-        out.printf(Locale.ROOT, "setup: %d of %d clients subscribed in %d ms%n", t.subscribed, clients, setupMillis);
+        out.printf(Locale.ROOT, "setup: %d of %d clients connected, %d subscribed, in %d ms (%d subscribe retries)%n",
+                t.connected, clients, t.subscribed, setupMillis, t.subscribeRetries);
         if (windowNanos > 0) {
             out.printf(Locale.ROOT, "rates over %.1f s: offered %.0f/s, acked %.0f/s, deliveries %.0f/s%n",
                     windowNanos / 1e9, perSecond(t.sent), perSecond(t.acked), perSecond(t.deliveries));
@@ -44,8 +45,9 @@ record NettyLoadReport(int clients, long setupMillis, long windowNanos, NettyLoa
                 unanswered, clean() ? "clean" : "NOT CLEAN");
         out.println("errors: " + (t.errors.isEmpty() ? "none" : errors(", ")));
         StringJoiner line = new StringJoiner("\t", "result\t", "");
-        line.add("clients=" + clients).add("subscribed=" + t.subscribed).add("failed=" + (clients - t.subscribed))
-                .add("setup_ms=" + setupMillis)
+        line.add("clients=" + clients).add("connected=" + t.connected).add("subscribed=" + t.subscribed)
+                .add("failed=" + (clients - t.subscribed)).add("setup_ms=" + setupMillis)
+                .add("subscribe_retries=" + t.subscribeRetries)
                 .add(format("offered", perSecond(t.sent))).add(format("acked", perSecond(t.acked)))
                 .add(format("deliveries", perSecond(t.deliveries)))
                 .add(format("delivery_p50_ms", millis(t.delivery, 50))).add(format("delivery_p99_ms", millis(t.delivery, 99)))

@@ -21,6 +21,7 @@ final class NettyLoadState {
     final Semaphore handshakes;
     /** Counted down once per client when it subscribed or failed for good. */
     final CountDownLatch settled;
+    private final long setupDeadline;
     private volatile boolean publishing;
     private volatile boolean closing;
     private volatile long measureFrom = Long.MAX_VALUE;
@@ -31,6 +32,7 @@ final class NettyLoadState {
         this.ackedSeqs = new AtomicLongArray(options.rooms());
         this.handshakes = new Semaphore(options.connectConcurrency());
         this.settled = new CountDownLatch(options.clients());
+        this.setupDeadline = System.nanoTime() + options.setupTimeout().toNanos();
         for (EventExecutor loop : group) {
             lanes.put(loop, new NettyLoadLane(loop));
         }
@@ -51,6 +53,11 @@ final class NettyLoadState {
 
     Iterable<NettyLoadLane> lanes() {
         return lanes.values();
+    }
+
+    /** The {@link System#nanoTime()} by which every client should have subscribed. */
+    long setupDeadline() {
+        return setupDeadline;
     }
 
     /** True while publishers should keep sending. */

@@ -36,8 +36,12 @@ final class NettyLoadTally {
     long outOfOrder;
     /** {@code snapshot} events (resync or conflated): a legitimate jump forward. */
     long snapshots;
+    /** Clients whose WebSocket handshake succeeded. */
+    long connected;
     /** Clients connected and subscribed. */
     long subscribed;
+    /** Subscribes sent again after an {@code unavailable} or {@code rate_limited} answer. */
+    long subscribeRetries;
     /** Error replies and client-side failures, by code. */
     final Map<String, Long> errors = new TreeMap<>();
 
@@ -71,7 +75,9 @@ final class NettyLoadTally {
         duplicates += other.duplicates;
         outOfOrder += other.outOfOrder;
         snapshots += other.snapshots;
+        connected += other.connected;
         subscribed += other.subscribed;
+        subscribeRetries += other.subscribeRetries;
         other.errors.forEach((code, n) -> errors.merge(code, n, Long::sum));
     }
 }
