@@ -154,9 +154,9 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
             if (ok) {
                 state.acked(room, scan.longAt(scan.after(SEQ, id)));
             }
-            if (state.inWindow(sentAt)) {
+            if (ok && state.inWindow(sentAt)) {
                 NettyLoadTally.record(tally.ack, now - sentAt);
-                tally.acked += ok ? 1 : 0;
+                tally.acked++;
             }
             publisher.ifPresent(NettyLoadPublisher::answered);
         } else if (scan.matches(id, SUBSCRIBE_ID)) {

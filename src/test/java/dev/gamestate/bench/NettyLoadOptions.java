@@ -43,7 +43,7 @@ record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishe
                              [--rooms 1] [--subscribers-per-room 10] [--publishers 1]
                              [--rate 500 | --window 32] [--warmup 3s] [--duration 10s] [--drain 10s]
                              [--setup-timeout 120s] [--connect-concurrency 500] [--source-addresses 8]
-                             [--threads CORES] [--hold stdin] [--room-prefix PREFIX]
+                             [--threads CORES] [--hold stdin|none] [--room-prefix PREFIX]
               --rate is broadcasts a second over all publishers, open loop; --window K makes each
               publisher send as fast as acks allow with K unanswered. With --publishers 0 the run
               only connects and subscribes; --hold stdin then keeps the clients connected until
@@ -102,7 +102,7 @@ record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishe
                 case "--connect-concurrency" -> concurrency = bounded(name, value, 1, MAX_CLIENTS);
                 case "--source-addresses" -> sources = bounded(name, value, 1, 254);
                 case "--threads" -> threads = bounded(name, value, 1, 64);
-                case "--hold" -> hold = "stdin".equals(value);
+                case "--hold" -> hold = "stdin".equals(oneOf(name, value, "stdin", "none"));
                 case "--room-prefix" -> prefix = value;
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
@@ -126,7 +126,16 @@ record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishe
         return options;
     }
 
-    private static void requireLoopback(URI url) {
+    private static String oneOf(String name, String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return value;
+            }
+        }
+        throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed) + ": " + value);
+    }
+
+        private static void requireLoopback(URI url) {
         String host = url.getHost();
         if (!"ws".equals(url.getScheme()) || host == null || !(host.startsWith("127.") || host.equals("localhost"))) {
             throw new IllegalArgumentException("--url must be ws:// on the loopback (127.x, localhost): " + url);

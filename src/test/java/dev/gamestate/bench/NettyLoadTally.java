@@ -16,7 +16,7 @@ final class NettyLoadTally {
 
     /** Broadcast sent → event received, for events published inside the measurement window. */
     final Histogram delivery = new Histogram(HIGHEST_NANOS, 3);
-    /** Broadcast sent → its ack or error, for broadcasts sent inside the window. */
+    /** Broadcast sent → its ack (error answers are not in), for broadcasts sent inside the window. */
     final Histogram ack = new Histogram(HIGHEST_NANOS, 3);
     /** Broadcasts sent inside the window. */
     long sent;
