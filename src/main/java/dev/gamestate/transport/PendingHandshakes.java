@@ -1,6 +1,8 @@
 package dev.gamestate.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.util.AttributeKey;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class PendingHandshakes {
 
-    /** Set on a channel while its handshake counts as pending; cleared by whichever end comes first. */
-    private static final AttributeKey<AtomicBoolean> PENDING = AttributeKey.valueOf("gamestate.pendingHandshake");
+    /** Set on a channel while its handshake counts as pending; removed by whichever end comes first. */
+    private static final AttributeKey<Pending> PENDING = AttributeKey.valueOf("gamestate.pendingHandshake");
 
     private final int max;
     private final AtomicInteger pending = new AtomicInteger();
@@ -33,23 +35,43 @@ final class PendingHandshakes {
             pending.decrementAndGet();
             return false;
         }
-        AtomicBoolean open = new AtomicBoolean(true);
+        Pending open = new Pending();
         channel.attr(PENDING).set(open);
-        channel.closeFuture().addListener(f -> end(open));
+        channel.closeFuture().addListener(open);
         return true;
     }
 
-    /** {@code channel}'s session is settled; its handshake no longer counts. Idempotent. */
+    /**
+     * {@code channel}'s session is settled; its handshake no longer counts. Idempotent. Nothing of the
+     * handshake stays on a settled channel (no attribute, no close listener): an idle connection
+     * holds only what it needs.
+     */
     void finish(Channel channel) {
-        AtomicBoolean open = channel.attr(PENDING).get();
+        Pending open = Attributes.take(channel, PENDING);
         if (open != null) {
-            end(open);
+            channel.closeFuture().removeListener(open);
+            open.end();
         }
     }
 
-    private void end(AtomicBoolean open) {
-        if (open.compareAndSet(true, false)) {
-            pending.decrementAndGet();
+    /** One pending handshake; counted down once, by {@link #finish} or by the channel's close. */
+    private final class Pending extends AtomicBoolean implements ChannelFutureListener {
+
+        private static final long serialVersionUID = 1L;
+
+        Pending() {
+            super(true);
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture future) {
+            end();
+        }
+
+        void end() {
+            if (compareAndSet(true, false)) {
+                pending.decrementAndGet();
+            }
         }
     }
 

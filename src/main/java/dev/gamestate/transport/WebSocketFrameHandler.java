@@ -62,10 +62,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     private void open(ChannelHandlerContext ctx) {
-        Principal principal = ctx.channel().attr(Attributes.PRINCIPAL).get();
-        Optional<String> guestToken = ctx.channel().attr(Attributes.GUEST_TOKEN).get();
+        // Taken, not read: what the upgrade needed does not stay on an idle connection.
+        Principal principal = Attributes.take(ctx.channel(), Attributes.PRINCIPAL);
+        Optional<String> guestToken = Attributes.take(ctx.channel(), Attributes.GUEST_TOKEN);
+        GameServerInitializer.upgraded(ctx.pipeline());
         Instant now = shared.clock().instant();
-        connection = new WsConnection(newSessionId(), principal, ctx.channel(), now, shared.metrics(),
+        connection = new WsConnection(newSessionId(), principal, ctx.channel(), shared.metrics(),
                 shared.lanes().of(ctx.channel().eventLoop()), shared.maxUnsentBytes());
         limiter = new RateLimiter(shared.messagesPerSecond(), System.nanoTime());
         shared.sessions().add(connection);

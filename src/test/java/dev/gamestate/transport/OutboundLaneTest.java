@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +111,7 @@ class OutboundLaneTest {
 
     private WsConnection connection(EmbeddedChannel channel, Duration flushInterval, long budget) {
         OutboundLanes lanes = new OutboundLanes(flushInterval, metrics);
-        return new WsConnection("s-1", Principal.guest("guest-1"), channel, Instant.EPOCH, metrics,
+        return new WsConnection("s-1", Principal.guest("guest-1"), channel, metrics,
                 lanes.of(channel.eventLoop()), budget);
     }
 
@@ -150,8 +149,8 @@ class OutboundLaneTest {
     void oneEventFannedOutIsFramedOnceAndSharedByEveryRecipient() {
         EmbeddedChannel channel = channel();
         OutboundLane lane = new OutboundLanes(Duration.ZERO, metrics).of(channel.eventLoop());
-        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, Instant.EPOCH, metrics, lane, 1 << 20);
-        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, Instant.EPOCH, metrics, lane, 1 << 20);
+        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, metrics, lane, 1 << 20);
+        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, metrics, lane, 1 << 20);
         Push event = push("x".repeat(300));
 
         a.push(event);
