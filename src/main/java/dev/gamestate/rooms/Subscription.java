@@ -35,7 +35,7 @@ final class Subscription {
     private boolean stale;
     private boolean conflating;
     private boolean closed;
-    private List<Offered> buffer = new ArrayList<>();
+    private List<Offered> buffer = List.of(); // an ArrayList from the first event held: most never hold one
 
     /** A new subscription, held until its subscribe ack went out. */
     Subscription(Connection connection, Namespace namespace, String room) {
@@ -76,6 +76,9 @@ final class Subscription {
             return false;
         }
         if (held) {
+            if (buffer.isEmpty()) {
+                buffer = new ArrayList<>();
+            }
             buffer.add(new Offered(seq, push));
             return false;
         }
@@ -99,7 +102,7 @@ final class Subscription {
         }
         conflating = false;
         held = true;
-        buffer = new ArrayList<>();
+        buffer = List.of();
         return true;
     }
 
@@ -145,7 +148,7 @@ final class Subscription {
         }
         conflating = false;
         held = true;
-        buffer = new ArrayList<>();
+        buffer = List.of();
         return true;
     }
 
@@ -177,7 +180,7 @@ final class Subscription {
                 lastSeq = event.seq();
             }
         }
-        buffer = new ArrayList<>();
+        buffer = List.of();
         held = false;
     }
 }
