@@ -6,9 +6,7 @@ import dev.gamestate.state.SessionDirectory;
 import dev.gamestate.state.SessionDirectory.SessionRecord;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +30,6 @@ final class SessionTracker implements ConnectionListener {
     private final Clock clock;
     private final List<ConnectionListener> services;
     private final BiConsumer<Connection, CompletableFuture<Boolean>> inbox;
-    private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
 
     SessionTracker(SessionDirectory directory, String nodeId, Clock clock, List<ConnectionListener> services,
                    BiConsumer<Connection, CompletableFuture<Boolean>> inbox) {
@@ -53,7 +50,6 @@ final class SessionTracker implements ConnectionListener {
     public CompletableFuture<Void> opening(Connection connection) {
         SessionRecord record = new SessionRecord(connection.sessionId(), connection.userId(),
                 connection.namespace(), nodeId, clock.instant());
-        records.put(connection.sessionId(), record);
         // Handed over before the record's Txn: inbox messages the watch brings meanwhile wait for it.
         CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
         inbox.accept(connection, inboxWaiting);
@@ -62,7 +58,7 @@ final class SessionTracker implements ConnectionListener {
                 LOG.warn("could not record {} in etcd: {}", connection, error.getMessage());
             }
             // Closed meanwhile: closed() removed the record (the directory deletes it after any put).
-            boolean open = records.containsKey(connection.sessionId()) && connection.isOpen();
+            boolean open = directory.local(connection.sessionId()).isPresent() && connection.isOpen();
             if (open) {
                 tell(connection);
             }
@@ -89,12 +85,9 @@ final class SessionTracker implements ConnectionListener {
     @Override
     public void closed(Connection connection) {
         services.forEach(s -> s.closed(connection));
-        SessionRecord record = records.remove(connection.sessionId());
-        if (record != null) {
-            directory.remove(record).exceptionally(error -> {
-                LOG.warn("could not remove {} from etcd (the lease will): {}", connection, error.getMessage());
-                return null;
-            });
-        }
+        directory.local(connection.sessionId()).ifPresent(record -> directory.remove(record).exceptionally(error -> {
+            LOG.warn("could not remove {} from etcd (the lease will): {}", connection, error.getMessage());
+            return null;
+        }));
     }
 }
