@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A Txn that fails answers its callers with the failure and is tried again after a jittered,
  * exponentially growing pause: one retry pending at a time, whatever the number of keys, and one Txn
- * in flight until etcd takes one again; a newer write to a key wins over the retried one. Puts carry the lease current when the
- * Txn is built, so writes retried across a lease renewal land under the new lease.
+ * in flight until etcd takes one again; a newer write to a key wins over the retried one. Puts carry
+ * the lease current when the Txn is built, so writes retried across a lease renewal land under the
+ * new lease.
  */
 public final class NodeRecords {
 
@@ -222,7 +223,7 @@ public final class NodeRecords {
                     next.add(b);
                 }
             }
-            next.forEach(this::send); // before answering, so the next Txns are on their way while callers run
+            next.forEach(this::send); // before answering: the next Txns are on their way while callers run
             answer(batch, response);
             return;
         }

@@ -67,11 +67,7 @@ final class PendingHandshakes {
         }
         Waiter waiter = new Waiter(channel, admitted, refused);
         waiting.add(waiter);
-        waiter.timeout = channel.eventLoop().schedule(() -> {
-            if (waiter.claim()) {
-                refused.run();
-            }
-        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        waiter.timeout = channel.eventLoop().schedule(waiter::giveUp, wait.toMillis(), TimeUnit.MILLISECONDS);
         channel.closeFuture().addListener(waiter);
         admitWaiting(); // a handshake may have settled before this one queued
     }
@@ -164,7 +160,13 @@ final class PendingHandshakes {
         /** Closed while waiting. */
         @Override
         public void operationComplete(ChannelFuture future) {
+            giveUp();
+        }
+
+        /** Waited long enough, or closed: refused, and out of the queue (it holds at most {@code max}). */
+        void giveUp() {
             if (claim()) {
+                waiting.remove(this);
                 refused.run();
             }
         }
