@@ -7,9 +7,7 @@ import dev.gamestate.state.SessionDirectory.SessionRecord;
 import dev.gamestate.state.UserWatches;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +34,6 @@ final class SessionTracker implements ConnectionListener {
     private final Clock clock;
     private final List<ConnectionListener> services;
     private final BiConsumer<Connection, CompletableFuture<Boolean>> inbox;
-    private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
 
     SessionTracker(SessionDirectory directory, UserWatches users, String nodeId, Clock clock,
                    List<ConnectionListener> services, BiConsumer<Connection, CompletableFuture<Boolean>> inbox) {
@@ -58,7 +55,6 @@ final class SessionTracker implements ConnectionListener {
     public CompletableFuture<Void> opening(Connection connection) {
         SessionRecord record = new SessionRecord(connection.sessionId(), connection.userId(),
                 connection.namespace(), nodeId, clock.instant());
-        records.put(connection.sessionId(), record);
         // Handed over before the record's Txn: inbox messages the watch brings meanwhile wait for it.
         CompletableFuture<Boolean> inboxWaiting = new CompletableFuture<>();
         inbox.accept(connection, inboxWaiting);
@@ -69,9 +65,9 @@ final class SessionTracker implements ConnectionListener {
             if (error != null) {
                 LOG.warn("could not record {} in etcd: {}", connection, error.getMessage());
             }
-            boolean recorded = records.containsKey(connection.sessionId());
-            if (!recorded) {
-                // closed() ran while the watches started, perhaps before the put: delete after it.
+            boolean recorded = directory.local(connection.sessionId()).isPresent();
+            if (recorded && !connection.isOpen()) {
+                // closed() ran while the watches started, before the put: delete after it.
                 directory.remove(record);
             }
             boolean open = recorded && connection.isOpen();
@@ -102,12 +98,9 @@ final class SessionTracker implements ConnectionListener {
     public void closed(Connection connection) {
         services.forEach(s -> s.closed(connection));
         users.close(connection.namespace(), connection.userId(), connection.sessionId());
-        SessionRecord record = records.remove(connection.sessionId());
-        if (record != null) {
-            directory.remove(record).exceptionally(error -> {
-                LOG.warn("could not remove {} from etcd (the lease will): {}", connection, error.getMessage());
-                return null;
-            });
-        }
+        directory.local(connection.sessionId()).ifPresent(record -> directory.remove(record).exceptionally(error -> {
+            LOG.warn("could not remove {} from etcd (the lease will): {}", connection, error.getMessage());
+            return null;
+        }));
     }
 }

@@ -35,7 +35,7 @@ final class Subscription {
     private boolean stale;
     private boolean conflating;
     private boolean closed;
-    private List<Offered> buffer = new ArrayList<>();
+    private List<Offered> buffer = List.of(); // an ArrayList from the first event held: most never hold one
 
     /** A new subscription, held until its subscribe ack went out. */
     Subscription(Connection connection, Namespace namespace, String room) {
@@ -84,6 +84,9 @@ final class Subscription {
             return Offer.KEPT;
         }
         if (held) {
+            if (buffer.isEmpty()) {
+                buffer = new ArrayList<>();
+            }
             buffer.add(new Offered(seq, push));
             return Offer.KEPT;
         }
@@ -106,7 +109,7 @@ final class Subscription {
         }
         conflating = false;
         held = true;
-        buffer = new ArrayList<>();
+        buffer = List.of();
         return true;
     }
 
@@ -152,7 +155,7 @@ final class Subscription {
         }
         conflating = false;
         held = true;
-        buffer = new ArrayList<>();
+        buffer = List.of();
         return true;
     }
 
@@ -184,7 +187,7 @@ final class Subscription {
                 lastSeq = event.seq();
             }
         }
-        buffer = new ArrayList<>();
+        buffer = List.of();
         held = false;
     }
 }

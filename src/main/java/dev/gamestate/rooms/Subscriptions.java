@@ -6,6 +6,7 @@ import dev.gamestate.core.Namespace;
 import dev.gamestate.event.Connection;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +30,9 @@ final class Subscriptions {
     private final int maxPerSession;
     private final RoomWatches watches;
     private final Map<RoomKey, Set<Subscription>> byRoom = new ConcurrentHashMap<>();
+    // A session's subscriptions by room, as an immutable map replaced on every change (under the
+    // session's map bin lock): most sessions hold one or a few, which a concurrent map per session
+    // would cost ten times the memory of.
     private final Map<String, Map<String, Subscription>> bySession = new ConcurrentHashMap<>();
 
     Subscriptions(int maxPerSession, RoomWatches watches) {
@@ -43,31 +47,37 @@ final class Subscriptions {
      * @throws GameException {@code limit_exceeded} when the session already holds the most it may
      */
     Subscription add(Connection connection, String room) {
-        Map<String, Subscription> mine = bySession.computeIfAbsent(connection.sessionId(),
-                id -> new ConcurrentHashMap<>());
-        Subscription sub = new Subscription(connection, connection.namespace(), room);
-        Optional<Subscription> replaced;
-        synchronized (mine) {
+        // Every subscriber of a room on this node shares one copy of its name.
+        Set<Subscription> peers = byRoom.get(new RoomKey(connection.namespace(), room));
+        String name = peers == null ? room : peers.stream().findAny().map(Subscription::room).orElse(room);
+        Subscription sub = new Subscription(connection, connection.namespace(), name);
+        Subscription[] replaced = new Subscription[1];
+        bySession.compute(connection.sessionId(), (id, mine) -> {
             if (!connection.isOpen()) {
                 // closed() may already have run for it; nothing must stay behind.
-                bySession.remove(connection.sessionId(), mine);
                 throw new GameException(ErrorCode.UNAVAILABLE, "the connection is closing");
             }
-            replaced = Optional.ofNullable(mine.get(room));
-            if (replaced.isEmpty() && mine.size() >= maxPerSession) {
+            Map<String, Subscription> current = mine == null ? Map.of() : mine;
+            replaced[0] = current.get(room);
+            if (replaced[0] == null && current.size() >= maxPerSession) {
                 throw new GameException(ErrorCode.LIMIT_EXCEEDED,
                         "a session may subscribe to at most " + maxPerSession + " rooms");
             }
-            mine.put(room, sub);
-        }
-        RoomKey key = new RoomKey(sub.namespace(), room);
+            if (current.isEmpty()) {
+                return Map.of(sub.room(), sub);
+            }
+            Map<String, Subscription> next = new HashMap<>(current);
+            next.put(sub.room(), sub);
+            return Map.copyOf(next);
+        });
+        RoomKey key = new RoomKey(sub.namespace(), sub.room());
         watches.hold(key);
         byRoom.compute(key, (k, subs) -> {
             Set<Subscription> set = subs == null ? ConcurrentHashMap.newKeySet() : subs;
             set.add(sub);
             return set;
         });
-        replaced.ifPresent(this::dropFromRoom);
+        Optional.ofNullable(replaced[0]).ifPresent(this::dropFromRoom);
         if (sub.isClosed()) {
             // The connection closed between the check above and the listing: removeAll() missed it.
             dropFromRoom(sub);
@@ -84,39 +94,27 @@ final class Subscriptions {
     /** Every subscription {@code connection} holds. */
     List<Subscription> of(Connection connection) {
         Map<String, Subscription> mine = bySession.get(connection.sessionId());
-        if (mine == null) {
-            return List.of();
-        }
-        synchronized (mine) {
-            return List.copyOf(mine.values());
-        }
+        return mine == null ? List.of() : List.copyOf(mine.values());
     }
 
     /** Closes and forgets {@code connection}'s subscription to {@code room}. */
     Optional<Subscription> remove(Connection connection, String room) {
-        Map<String, Subscription> mine = bySession.get(connection.sessionId());
-        if (mine == null) {
+        Subscription[] removed = new Subscription[1];
+        bySession.computeIfPresent(connection.sessionId(), (id, mine) -> {
+            removed[0] = mine.get(room);
+            return removed[0] == null ? mine : without(mine, room);
+        });
+        if (removed[0] == null) {
             return Optional.empty();
         }
-        Subscription removed;
-        synchronized (mine) {
-            removed = mine.remove(room);
-        }
-        if (removed == null) {
-            return Optional.empty();
-        }
-        dropFromRoom(removed);
-        return Optional.of(removed);
+        dropFromRoom(removed[0]);
+        return Optional.of(removed[0]);
     }
 
     /** Closes and forgets {@code sub} unless another subscription replaced it already. */
     void remove(Subscription sub) {
-        Map<String, Subscription> mine = bySession.get(sub.connection().sessionId());
-        if (mine != null) {
-            synchronized (mine) {
-                mine.remove(sub.room(), sub);
-            }
-        }
+        bySession.computeIfPresent(sub.connection().sessionId(), (id, mine) ->
+                mine.get(sub.room()) == sub ? without(mine, sub.room()) : mine);
         dropFromRoom(sub);
     }
 
@@ -126,13 +124,19 @@ final class Subscriptions {
         if (mine == null) {
             return List.of();
         }
-        List<Subscription> removed;
-        synchronized (mine) {
-            removed = new ArrayList<>(mine.values());
-            mine.clear();
-        }
+        List<Subscription> removed = new ArrayList<>(mine.values());
         removed.forEach(this::dropFromRoom);
         return removed;
+    }
+
+    /** {@code mine} without {@code room}; null (no entry) when nothing is left. */
+    private static Map<String, Subscription> without(Map<String, Subscription> mine, String room) {
+        if (mine.size() == 1) {
+            return null;
+        }
+        Map<String, Subscription> rest = new HashMap<>(mine);
+        rest.remove(room);
+        return Map.copyOf(rest);
     }
 
     /** The subscriptions of a room on this node; a live view, safe to iterate while it changes. */

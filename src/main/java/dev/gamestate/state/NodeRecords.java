@@ -8,8 +8,10 @@ import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -22,21 +24,30 @@ import org.slf4j.LoggerFactory;
  * Keys this node owns under its lease (session records, room subscriber counts), written in batched
  * etcd transactions: many connections' writes share one Txn instead of one request each.
  *
- * <p>One Txn is in flight at a time. A write that arrives while etcd is idle goes out at once (one
- * round trip, no timer); writes that arrive while a Txn is in flight wait and leave together when it
- * finishes, at most {@link PendingWrites#MAX_TXN_OPS} ops and about 1 MiB per Txn. A later write to
- * a key that is still waiting replaces the earlier one.
+ * <p>A write that arrives while etcd is idle goes out at once (one round trip, no timer); writes that
+ * arrive while a Txn is in flight wait and leave together when it finishes, at most
+ * {@link PendingWrites#MAX_TXN_OPS} ops and about 1 MiB per Txn. Only when a full Txn's worth waits
+ * does another go out beside the one in flight, up to {@link #MAX_IN_FLIGHT}: a trickle of writes
+ * still shares few Txns, while under a connection storm a node commits up to {@code MAX_IN_FLIGHT ×
+ * 64} session records per etcd round trip, not 64 (etcd commits concurrent Txns in one raft round
+ * and fsync). A later write to a key that is still waiting replaces the earlier one; a key carried by
+ * a Txn in flight waits for that Txn before it goes out again, so writes to one key apply in order.
  *
  * <p>A Txn that fails answers its callers with the failure and is tried again after a jittered,
- * exponentially growing pause: one retry pending at a time, whatever the number of keys, until etcd
- * takes it; a newer write to a key wins over the retried one. Puts carry the lease current when the
- * Txn is built, so writes retried across a lease renewal land under the new lease.
+ * exponentially growing pause: one retry pending at a time, whatever the number of keys, and one Txn
+ * in flight until etcd takes one again; a newer write to a key wins over the retried one. Puts carry
+ * the lease current when the Txn is built, so writes retried across a lease renewal land under the
+ * new lease.
  */
 public final class NodeRecords {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeRecords.class);
     private static final long FIRST_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
+    /** Txns in flight at once, as many as the room committer's. */
+    static final int MAX_IN_FLIGHT = 4;
+    /** Waiting keys that fill a Txn (a put and a count each): only then may a second Txn go out. */
+    private static final int FULL_BATCH = PendingWrites.MAX_TXN_OPS / 2;
 
     private final Etcd etcd;
     private final NodeLease lease;
@@ -50,7 +61,9 @@ public final class NodeRecords {
     private final AtomicLong largestBatch = new AtomicLong();
 
     // Guarded by this.
-    private boolean busy;
+    private int inFlight;
+    private final Set<String> keysInFlight = new HashSet<>();
+    private boolean backingOff; // a retry is scheduled; nothing goes out until it runs
     private int failuresInARow;
 
     /**
@@ -151,13 +164,29 @@ public final class NodeRecords {
         return done;
     }
 
-    /** Takes the next batch when none is in flight; marks it in flight. Empty when nothing goes now. */
+    /**
+     * Takes the next batch when another Txn may go out: when none is in flight, or when a full one
+     * waits and fewer than {@link #MAX_IN_FLIGHT} are (one at a time while etcd is failing); marks it
+     * in flight. Empty when nothing goes now.
+     */
     private List<PendingWrites.Resolved> nextBatch() {
-        if (busy || pending.isEmpty()) {
+        int limit = failuresInARow > 0 ? 1 : MAX_IN_FLIGHT;
+        boolean another = inFlight == 0 || (inFlight < limit && pending.size() >= FULL_BATCH);
+        if (backingOff || !another || pending.isEmpty()) {
             return List.of();
         }
-        busy = true;
-        return pending.take();
+        List<PendingWrites.Resolved> batch = pending.take(keysInFlight);
+        if (!batch.isEmpty()) {
+            inFlight++;
+            batch.forEach(r -> keysInFlight.add(r.entry().key));
+        }
+        return batch;
+    }
+
+    /** Marks {@code batch} as finished; on the lock. */
+    private void landed(List<PendingWrites.Resolved> batch) {
+        inFlight--;
+        batch.forEach(r -> keysInFlight.remove(r.entry().key));
     }
 
     private void send(List<PendingWrites.Resolved> batch) {
@@ -185,14 +214,16 @@ public final class NodeRecords {
     }
 
     private void finished(List<PendingWrites.Resolved> batch, TxnResponse response, Throwable error) {
-        List<PendingWrites.Resolved> next;
         if (error == null) {
+            List<List<PendingWrites.Resolved>> next = new ArrayList<>();
             synchronized (this) {
-                busy = false;
+                landed(batch);
                 failuresInARow = 0;
-                next = nextBatch();
+                for (var b = nextBatch(); !b.isEmpty(); b = nextBatch()) {
+                    next.add(b);
+                }
             }
-            send(next); // before answering, so the next Txn is on its way while callers run
+            next.forEach(this::send); // before answering: the next Txns are on their way while callers run
             answer(batch, response);
             return;
         }
@@ -200,27 +231,37 @@ public final class NodeRecords {
         GameException failure = Etcd.unavailable(error);
         if (lease.released()) {
             // The node is shutting down and its keys go with the lease: nothing left worth retrying.
+            synchronized (this) {
+                landed(batch);
+                backingOff = true; // for good: nothing goes out any more
+            }
             batch.forEach(r -> r.entry().waiters.forEach(w -> w.completeExceptionally(failure)));
             return;
         }
-        long delay;
+        long delay = -1;
         synchronized (this) {
+            landed(batch);
             pending.retry(batch);
             failuresInARow++;
-            long ceiling = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(16, failuresInARow - 1));
-            delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+            if (!backingOff) { // Txns in flight together may fail together: one retry is enough
+                backingOff = true;
+                long ceiling = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(16, failuresInARow - 1));
+                delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+            }
         }
-        LOG.warn("{} records: a Txn of {} writes failed ({}); trying again in {} ms", name, batch.size(),
-                error.getMessage(), delay);
-        // Still busy: nothing else goes out until this one retry does.
-        CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::retryNow);
+        if (delay >= 0) {
+            LOG.warn("{} records: a Txn of {} writes failed ({}); trying again in {} ms", name, batch.size(),
+                    error.getMessage(), delay);
+            // Nothing else goes out until this one retry does.
+            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::retryNow);
+        }
         batch.forEach(r -> r.entry().waiters.forEach(w -> w.completeExceptionally(failure)));
     }
 
     private void retryNow() {
         List<PendingWrites.Resolved> batch;
         synchronized (this) {
-            busy = false;
+            backingOff = false;
             batch = nextBatch();
         }
         send(batch);

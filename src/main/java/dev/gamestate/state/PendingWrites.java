@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -103,12 +104,23 @@ final class PendingWrites {
      * {@link #MAX_TXN_BYTES} bytes (always at least one). Values are read now.
      */
     List<Resolved> take() {
+        return take(Set.of());
+    }
+
+    /**
+     * Like {@link #take()}, but leaves the keys in {@code busy} waiting: a key goes out again only
+     * once the Txn that carries it now has finished, so writes to one key never overtake each other.
+     */
+    List<Resolved> take(Set<String> busy) {
         List<Resolved> batch = new ArrayList<>();
         int ops = 0;
         int bytes = 0;
         Iterator<Entry> it = byKey.values().iterator();
         while (it.hasNext()) {
             Entry e = it.next();
+            if (busy.contains(e.key)) {
+                continue;
+            }
             Optional<byte[]> value = e.value.get();
             Resolved r = new Resolved(e, value, value.isPresent() && !e.countPrefix.isEmpty());
             if (!batch.isEmpty() && (ops + r.ops() > MAX_TXN_OPS || bytes + r.bytes() > MAX_TXN_BYTES)) {

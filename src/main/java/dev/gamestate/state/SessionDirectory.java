@@ -42,11 +42,9 @@ public final class SessionDirectory {
     private final Etcd etcd;
     private final JsonValues json;
     private final NodeRecords records;
-    // The node's live sessions, with their stored form; what a batch writes is read from here.
-    private final Map<String, Held> local = new ConcurrentHashMap<>();
-
-    private record Held(SessionRecord session, byte[] stored) {
-    }
+    // The node's live sessions; what a batch writes is read (and encoded) from here. Only the record
+    // is kept, not its encoded form: that is needed again only when the lease is granted anew.
+    private final Map<String, SessionRecord> local = new ConcurrentHashMap<>();
 
     /**
      * Writes sessions under {@code lease}, batched; rewrites them all (batched too) when the lease is
@@ -66,7 +64,7 @@ public final class SessionDirectory {
      */
     public CompletableFuture<Boolean> open(SessionRecord session) {
         byte[] value = stored(session);
-        local.put(session.sessionId(), new Held(session, value));
+        local.put(session.sessionId(), session);
         return records.putAndCount(key(session), value, etcd.keys().inbox(session.namespace(), session.userId()))
                 .thenApply(count -> count > 0);
     }
@@ -75,6 +73,11 @@ public final class SessionDirectory {
     public CompletableFuture<Void> remove(SessionRecord session) {
         local.remove(session.sessionId());
         return records.refresh(key(session), current(session.sessionId()));
+    }
+
+    /** The record of {@code sessionId} while this node holds it: from {@link #open} until {@link #remove}. */
+    public Optional<SessionRecord> local(String sessionId) {
+        return Optional.ofNullable(local.get(sessionId));
     }
 
     /** How many live sessions {@code userId} has in {@code ns}, on any node. */
@@ -99,7 +102,7 @@ public final class SessionDirectory {
 
     /** The record as the session map holds it when the batch is built: gone means delete. */
     private Supplier<Optional<byte[]>> current(String sessionId) {
-        return () -> Optional.ofNullable(local.get(sessionId)).map(Held::stored);
+        return () -> Optional.ofNullable(local.get(sessionId)).map(this::stored);
     }
 
     private String key(SessionRecord s) {
@@ -109,6 +112,6 @@ public final class SessionDirectory {
     private void rewriteAll() {
         LOG.info("writing {} sessions again under the new lease", local.size());
         // Batched and retried by the writer; one that closes meanwhile is deleted instead.
-        local.values().forEach(h -> records.refresh(key(h.session()), current(h.session().sessionId())));
+        local.values().forEach(s -> records.refresh(key(s), current(s.sessionId())));
     }
 }

@@ -1,6 +1,7 @@
 package dev.gamestate.transport;
 
 import dev.gamestate.core.Principal;
+import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.Optional;
 
@@ -14,5 +15,19 @@ final class Attributes {
     static final AttributeKey<Optional<String>> GUEST_TOKEN = AttributeKey.valueOf("gamestate.guestToken");
 
     private Attributes() {
+    }
+
+    /**
+     * The value of {@code key} on {@code channel}, removed from the channel's attribute map (not just
+     * cleared), so that an idle connection carries nothing of its handshake. Null when unset.
+     */
+    @SuppressWarnings("deprecation") // remove() races only with other users of the same key; each of
+    // these keys is set once during the upgrade and taken once after it, on the channel's event loop
+    // or after its handshake settled, never concurrently with a set.
+    static <T> T take(Channel channel, AttributeKey<T> key) {
+        if (!channel.hasAttr(key)) {
+            return null;
+        }
+        return channel.attr(key).getAndRemove();
     }
 }

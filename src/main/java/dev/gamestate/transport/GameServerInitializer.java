@@ -18,12 +18,15 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  *   → WebSocketFrameAggregator (fragments, bounded by limits.maxFrameBytes)
  *   → WebSocketFrameHandler (one per connection)
  * </pre>
+ * Once upgraded, only the WebSocket handlers stay: Netty's handshaker swaps the HTTP codec for its
+ * frame decoder and encoder and drops the aggregator, and {@link #upgraded} drops the router.
  */
 final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
 
     /** HTTP bodies (admin API) and upgrade requests are small; bound what is buffered. */
     private static final int MAX_HTTP_BODY = 2 * 1024 * 1024;
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
+    private static final String ROUTER = "router";
 
     private final HttpRouter router;
     private final WebSocketFrameHandler.Shared shared;
@@ -49,12 +52,22 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
                 .build();
     }
 
+    /**
+     * Drops what only plain HTTP needs from an upgraded pipeline (the router), so an idle connection
+     * keeps no handler it will not use. On the channel's event loop.
+     */
+    static void upgraded(ChannelPipeline pipeline) {
+        if (pipeline.get(ROUTER) != null) {
+            pipeline.remove(ROUTER);
+        }
+    }
+
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline p = channel.pipeline();
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
-        p.addLast("router", router);
+        p.addLast(ROUTER, router);
         p.addLast("websocket", new WebSocketServerProtocolHandler(wsConfig));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
         p.addLast("session", new WebSocketFrameHandler(shared));

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
@@ -35,6 +36,12 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final byte[] OK = "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] READY = "{\"status\":\"ready\"}".getBytes(StandardCharsets.UTF_8);
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /**
+     * How long an upgrade past {@code server.maxPendingHandshakes} waits for a handshake to settle
+     * before it is refused with 503: a storm's backlog in etcd clears in that time, well inside a
+     * client's usual 10 s handshake timeout.
+     */
+    private static final Duration HANDSHAKE_SLOT_WAIT = Duration.ofSeconds(3);
 
     private final UpgradeGate gate;
     private final WireCodec codec;
@@ -94,15 +101,19 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             refuse(ctx, request, e);
             return;
         }
-        if (!handshakes.begin(ctx.channel())) {
-            metrics.handshakeRefused();
-            busy(ctx);
-            return;
-        }
-        ctx.channel().attr(Attributes.PRINCIPAL).set(admission.principal());
-        ctx.channel().attr(Attributes.GUEST_TOKEN).set(admission.guestToken());
-        // The WebSocket protocol handler next in the pipeline performs the handshake.
-        ctx.fireChannelRead(request.retain());
+        FullHttpRequest held = request.retain(); // past this call: it may wait for a slot
+        handshakes.begin(ctx.channel(), HANDSHAKE_SLOT_WAIT, () -> {
+            ctx.channel().attr(Attributes.PRINCIPAL).set(admission.principal());
+            ctx.channel().attr(Attributes.GUEST_TOKEN).set(admission.guestToken());
+            // The WebSocket protocol handler next in the pipeline performs the handshake.
+            ctx.fireChannelRead(held);
+        }, () -> {
+            held.release();
+            if (ctx.channel().isActive()) {
+                metrics.handshakeRefused();
+                busy(ctx);
+            }
+        });
     }
 
     /**

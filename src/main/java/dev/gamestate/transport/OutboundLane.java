@@ -7,6 +7,7 @@ import io.netty.util.internal.PlatformDependent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,6 +58,8 @@ final class OutboundLane implements Runnable {
     private final Queue<Item> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong fanOutBytes = new AtomicLong();
+    // Connections seen congested, until they drain; each at most once (WsConnection.congestionSeen).
+    private final Queue<WsConnection> congested = new ConcurrentLinkedQueue<>();
     private final Runnable flushTask = this::flushDeferred;
     // Loop-confined from here on.
     private final List<WsConnection> dirty = new ArrayList<>();    // written in this run
@@ -97,6 +100,14 @@ final class OutboundLane implements Runnable {
     /** Items queued and not yet written. */
     int depth() {
         return queue.size();
+    }
+
+    /** Watches {@code connection} until it is no longer congested, then tells it (on the loop). */
+    void watchCongestion(WsConnection connection) {
+        congested.add(connection);
+        if (scheduled.compareAndSet(false, true)) {
+            loop.execute(this);
+        }
     }
 
     /** True while the fan-out queued here passes {@link #BACKLOG_BYTES}. */
@@ -145,6 +156,20 @@ final class OutboundLane implements Runnable {
             loop.execute(this);
         }
         flushOrDefer();
+        checkCongested();
+    }
+
+    /** Tells the connections that were congested and no longer are; keeps watching the others. */
+    private void checkCongested() {
+        for (int n = congested.size(); n > 0; n--) {
+            WsConnection connection = congested.poll();
+            if (connection == null) {
+                return;
+            }
+            if (!connection.checkDrained()) {
+                congested.add(connection); // still behind: looked at again after the next run
+            }
+        }
     }
 
     /** Writes {@code utf8} framed once per run for all its recipients: retained duplicates of one buffer. */

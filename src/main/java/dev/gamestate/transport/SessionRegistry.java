@@ -8,8 +8,8 @@ import dev.gamestate.event.Push;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The node's live WebSocket sessions, by user. Implements the {@link Outbox} the services push through. */
 public final class SessionRegistry implements Outbox {
@@ -17,27 +17,40 @@ public final class SessionRegistry implements Outbox {
     private record UserKey(Namespace namespace, String userId) {
     }
 
-    private final Map<UserKey, Set<WsConnection>> byUser = new ConcurrentHashMap<>();
-    private final Set<WsConnection> all = ConcurrentHashMap.newKeySet();
+    // A user's sessions as an immutable list, replaced on change: nearly every user has one session,
+    // and a one-element list costs a fraction of a concurrent set. Readers get it without copying.
+    private final Map<UserKey, List<WsConnection>> byUser = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
 
     void add(WsConnection connection) {
-        all.add(connection);
-        byUser.computeIfAbsent(new UserKey(connection.namespace(), connection.userId()),
-                k -> ConcurrentHashMap.newKeySet()).add(connection);
+        byUser.compute(new UserKey(connection.namespace(), connection.userId()), (k, list) -> {
+            if (list == null) {
+                return List.of(connection);
+            }
+            List<WsConnection> more = new ArrayList<>(list.size() + 1);
+            more.addAll(list);
+            more.add(connection);
+            return List.copyOf(more);
+        });
+        size.incrementAndGet();
     }
 
     void remove(WsConnection connection) {
-        all.remove(connection);
-        byUser.computeIfPresent(new UserKey(connection.namespace(), connection.userId()), (k, set) -> {
-            set.remove(connection);
-            return set.isEmpty() ? null : set;
+        byUser.computeIfPresent(new UserKey(connection.namespace(), connection.userId()), (k, list) -> {
+            if (!list.contains(connection)) {
+                return list;
+            }
+            size.decrementAndGet();
+            List<WsConnection> rest = new ArrayList<>(list);
+            rest.remove(connection);
+            return rest.isEmpty() ? null : List.copyOf(rest);
         });
     }
 
     @Override
     public List<Connection> connectionsOf(Namespace namespace, String userId) {
-        Set<WsConnection> set = byUser.get(new UserKey(namespace, userId));
-        return set == null ? List.of() : List.copyOf(set);
+        List<WsConnection> list = byUser.get(new UserKey(namespace, userId));
+        return list == null ? List.of() : List.copyOf(list);
     }
 
     /** Hands the frame to each recipient's lane once, with that lane's recipients in list order. */
@@ -70,12 +83,13 @@ public final class SessionRegistry implements Outbox {
 
     @Override
     public int size() {
-        return all.size();
+        return size.get();
     }
 
     /** Closes every session with {@code code}; returns how many there were. */
     int closeAll(CloseCode code) {
-        List<WsConnection> snapshot = new ArrayList<>(all);
+        List<WsConnection> snapshot = new ArrayList<>();
+        byUser.values().forEach(snapshot::addAll);
         snapshot.forEach(c -> c.close(code));
         return snapshot.size();
     }

@@ -62,11 +62,14 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     private void open(ChannelHandlerContext ctx) {
-        Principal principal = ctx.channel().attr(Attributes.PRINCIPAL).get();
-        Optional<String> guestToken = ctx.channel().attr(Attributes.GUEST_TOKEN).get();
+        // Taken, not read: what the upgrade needed does not stay on an idle connection.
+        Principal principal = Attributes.take(ctx.channel(), Attributes.PRINCIPAL);
+        Optional<String> guestToken = Attributes.take(ctx.channel(), Attributes.GUEST_TOKEN);
+        GameServerInitializer.upgraded(ctx.pipeline());
         Instant now = shared.clock().instant();
-        connection = new WsConnection(newSessionId(), principal, ctx.channel(), now, shared.metrics(),
+        connection = new WsConnection(newSessionId(), principal, ctx.channel(), shared.metrics(),
                 shared.lanes().of(ctx.channel().eventLoop()), shared.maxUnsentBytes());
+        connection.onDrained(this::drained);
         limiter = new RateLimiter(shared.messagesPerSecond(), System.nanoTime());
         shared.sessions().add(connection);
         shared.metrics().opened();
@@ -123,16 +126,24 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-        if (connection != null && ctx.channel().isWritable() && connection.isOpen()) {
-            for (ConnectionListener listener : shared.listeners()) {
-                try {
-                    listener.drained(connection);
-                } catch (RuntimeException e) {
-                    LOG.error("connection listener failed on drain of {}", connection, e);
-                }
-            }
+        if (connection != null && ctx.channel().isWritable()) {
+            drained();
         }
         super.channelWritabilityChanged(ctx);
+    }
+
+    /** Tells the services that the connection caught up with what it was sent. */
+    private void drained() {
+        if (!connection.isOpen()) {
+            return;
+        }
+        for (ConnectionListener listener : shared.listeners()) {
+            try {
+                listener.drained(connection);
+            } catch (RuntimeException e) {
+                LOG.error("connection listener failed on drain of {}", connection, e);
+            }
+        }
     }
 
     @Override

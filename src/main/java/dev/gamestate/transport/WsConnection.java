@@ -12,11 +12,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundInvoker;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import java.time.Instant;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 /**
  * One WebSocket session as the game services see it. Frames may be sent from any thread; they go
@@ -34,31 +33,40 @@ final class WsConnection implements Connection {
     private static final String WS_ENCODER = "wsencoder";
     /** How long a closing handshake may take before the socket is cut. */
     private static final long CLOSE_GRACE_MS = 2000;
+    private static final AtomicIntegerFieldUpdater<WsConnection> CLOSING =
+            AtomicIntegerFieldUpdater.newUpdater(WsConnection.class, "closing");
+    private static final AtomicLongFieldUpdater<WsConnection> QUEUED =
+            AtomicLongFieldUpdater.newUpdater(WsConnection.class, "queuedBytes");
+    private static final AtomicLongFieldUpdater<WsConnection> FAN_OUT_QUEUED =
+            AtomicLongFieldUpdater.newUpdater(WsConnection.class, "fanOutQueued");
+    private static final AtomicLongFieldUpdater<WsConnection> FAN_OUT_WRITTEN =
+            AtomicLongFieldUpdater.newUpdater(WsConnection.class, "fanOutWritten");
 
     private final String sessionId;
     private final Principal principal;
     private final Channel channel;
-    private final Instant connectedAt;
     private final TransportMetrics metrics;
     private final OutboundLane lane;
     private final ChannelOutboundInvoker frameOutput;
     private final long maxUnsentBytes;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final AtomicLong queuedBytes = new AtomicLong();
-    // Fan-out bytes queued for it and written, as two counters each with one writer side (the
-    // fan-out callers, the loop), so a delivery costs the loop no atomic read-modify-write.
-    private final AtomicLong fanOutQueued = new AtomicLong();
-    private final AtomicLong fanOutWritten = new AtomicLong();
+    // Updated in place through field updaters, not held in atomics of their own: objects fewer per
+    // connection. Fan-out bytes are two counters with one writer side each (the fan-out caller and
+    // the loop), so a delivery costs the loop no atomic read-modify-write.
+    private volatile int closing; // 0 open, 1 closing
+    private volatile long queuedBytes;
+    private volatile long fanOutQueued;
+    private volatile long fanOutWritten;
+    private volatile boolean congestionSeen;
+    private volatile Runnable onDrained = () -> { };
     private boolean dirty; // written since the lane last flushed it; loop-confined
     private boolean closeWritten; // loop-confined
     private long lastFlushNanos = Long.MIN_VALUE / 2; // loop-confined; long ago
 
-    WsConnection(String sessionId, Principal principal, Channel channel, Instant connectedAt, TransportMetrics metrics,
+    WsConnection(String sessionId, Principal principal, Channel channel, TransportMetrics metrics,
                  OutboundLane lane, long maxUnsentBytes) {
         this.sessionId = sessionId;
         this.principal = principal;
         this.channel = channel;
-        this.connectedAt = connectedAt;
         this.metrics = metrics;
         this.lane = lane;
         this.maxUnsentBytes = maxUnsentBytes;
@@ -78,10 +86,6 @@ final class WsConnection implements Connection {
         return principal;
     }
 
-    Instant connectedAt() {
-        return connectedAt;
-    }
-
     Channel channel() {
         return channel;
     }
@@ -94,7 +98,39 @@ final class WsConnection implements Connection {
     @Override
     public boolean congested() {
         // Frames still in the lane count too: the channel learns of them only when the lane runs.
-        return !channel.isWritable() || unsentBytes() > maxUnsentBytes / 2 || lane.backlogged();
+        boolean congested = !channel.isWritable() || unsentBytes() > maxUnsentBytes / 2 || lane.backlogged();
+        if (congested && !congestionSeen) {
+            // Someone held back for it: it must hear when that ends, also when the channel never
+            // turned unwritable (the bytes were still in the lane), so the lane watches it.
+            congestionSeen = true;
+            lane.watchCongestion(this);
+        }
+        return congested;
+    }
+
+    /**
+     * Called by the lane after it wrote: when this connection was seen congested and no longer is,
+     * tells the drain listener once. On the loop.
+     *
+     * @return true when it is settled (not congested any more); false to keep watching
+     */
+    boolean checkDrained() {
+        if (!channel.isActive()) {
+            congestionSeen = false;
+            return true;
+        }
+        boolean congested = !channel.isWritable() || unsentBytes() > maxUnsentBytes / 2 || lane.backlogged();
+        if (congested) {
+            return false;
+        }
+        congestionSeen = false;
+        onDrained.run();
+        return true;
+    }
+
+    /** What to run when the connection drained after being congested. */
+    void onDrained(Runnable listener) {
+        this.onDrained = listener;
     }
 
     /**
@@ -102,11 +138,11 @@ final class WsConnection implements Connection {
      * {@code limits.outboundBufferBytes} is closed with 4008 rather than buffered without bound.
      */
     void send(byte[] utf8) {
-        if (closing.get()) {
+        if (closing != 0) {
             return;
         }
-        if (queuedBytes.addAndGet(utf8.length) + channelPendingBytes() > maxUnsentBytes) {
-            queuedBytes.addAndGet(-utf8.length);
+        if (QUEUED.addAndGet(this, utf8.length) + channelPendingBytes() > maxUnsentBytes) {
+            QUEUED.addAndGet(this, -utf8.length);
             close(CloseCode.SLOW_CONSUMER);
             return;
         }
@@ -119,27 +155,27 @@ final class WsConnection implements Connection {
      * On the loop.
      */
     boolean admitQueued(int size) {
-        queuedBytes.addAndGet(-size);
+        QUEUED.addAndGet(this, -size);
         return admit(size);
     }
 
     /**
-     * Like {@link #admitQueued}, for a frame of a fan-out item (counted by the lane, not by this
-     * connection). On the loop.
+     * Like {@link #admitQueued}, for a frame of a fan-out item (counted by {@link #countFanOut}).
+     * On the loop.
      */
     boolean admitFanOut(int size) {
-        fanOutWritten.lazySet(fanOutWritten.get() + size); // only the loop writes it
+        FAN_OUT_WRITTEN.lazySet(this, fanOutWritten + size); // only the loop writes it
         return admit(size);
     }
 
     /** Counts a fan-out frame of {@code size} bytes queued for this connection in its lane. */
     void countFanOut(int size) {
-        fanOutQueued.addAndGet(size);
+        FAN_OUT_QUEUED.addAndGet(this, size);
     }
 
     /** Bytes queued in the lane or written and not yet taken by the socket. */
     private long unsentBytes() {
-        return queuedBytes.get() + fanOutQueued.get() - fanOutWritten.get() + channelPendingBytes();
+        return queuedBytes + fanOutQueued - fanOutWritten + channelPendingBytes();
     }
 
     private boolean admit(int size) {
@@ -147,7 +183,7 @@ final class WsConnection implements Connection {
             return false;
         }
         if (channelPendingBytes() + size > maxUnsentBytes) {
-            if (closing.compareAndSet(false, true)) {
+            if (CLOSING.compareAndSet(this, 0, 1)) {
                 metrics.closed(CloseCode.SLOW_CONSUMER);
             }
             writeClose(CloseCode.SLOW_CONSUMER);
@@ -163,7 +199,7 @@ final class WsConnection implements Connection {
 
     /** False once nothing more is to be queued for it (closing or closed). */
     boolean accepting() {
-        return !closing.get();
+        return closing == 0;
     }
 
     /** Writes a whole, already framed text frame, unflushed. On the loop. */
@@ -206,7 +242,7 @@ final class WsConnection implements Connection {
 
     @Override
     public boolean isOpen() {
-        return !closing.get() && channel.isActive();
+        return closing == 0 && channel.isActive();
     }
 
     /**
@@ -214,7 +250,7 @@ final class WsConnection implements Connection {
      * sent), and cuts the socket once it is out, or after a grace period.
      */
     void close(CloseCode code) {
-        if (!closing.compareAndSet(false, true)) {
+        if (!CLOSING.compareAndSet(this, 0, 1)) {
             return;
         }
         metrics.closed(code);
@@ -241,7 +277,7 @@ final class WsConnection implements Connection {
      * nothing more is sent.
      */
     void markClosedBy(int code) {
-        if (closing.compareAndSet(false, true)) {
+        if (CLOSING.compareAndSet(this, 0, 1)) {
             for (CloseCode known : CloseCode.values()) {
                 if (known.code() == code) {
                     metrics.closed(known);

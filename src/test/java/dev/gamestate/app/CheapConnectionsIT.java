@@ -169,10 +169,11 @@ class CheapConnectionsIT {
     }
 
     @Test
-    void pastMaxPendingHandshakesAnUpgradeIsRefusedWith503AndRetryAfter() {
+    void pastMaxPendingHandshakesAnUpgradeThatWaitedInVainIsRefusedWith503AndRetryAfter() {
         Map<String, String> env = TestNode.baseEnv(ETCD.endpointsCsv());
         env.put("GAMESTATE_SERVER_MAX_PENDING_HANDSHAKES", "1");
-        env.put("GAMESTATE_ETCD_REQUEST_TIMEOUT", "3s");
+        // Longer than an upgrade waits for a slot (3 s): the first handshake stays pending throughout.
+        env.put("GAMESTATE_ETCD_REQUEST_TIMEOUT", "6s");
         env.put("GAMESTATE_ETCD_LEASE_TTL", "30s");
         EtcdProcess member = ETCD.cluster().member(0);
         try (TestNode node = TestNode.start(env)) {

@@ -77,7 +77,7 @@ class NodeRecordsIT {
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
 
         assertThat(count(s.etcd(), prefix)).isEqualTo(500);
-        // The first goes alone (etcd was idle), the rest in batches of at most 128.
+        // The first goes alone (etcd was idle), the rest in batches of at most 128, several at once.
         assertThat(s.records().txns()).isBetween(4L, 12L);
         assertThat(s.records().largestBatch()).isLessThanOrEqualTo(128);
         assertThat(s.records().queued()).isZero();

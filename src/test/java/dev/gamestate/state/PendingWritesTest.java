@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,18 @@ class PendingWritesTest {
         assertThat(batch).hasSize(64);
         assertThat(batch.stream().mapToInt(PendingWrites.Resolved::ops).sum()).isEqualTo(PendingWrites.MAX_TXN_OPS);
         assertThat(pending.size()).isEqualTo(236);
+    }
+
+    @Test
+    void aKeyCarriedByATxnInFlightWaitsForItWhileOtherKeysGoOut() {
+        PendingWrites pending = new PendingWrites(10);
+        pending.offer(put("a", "1"));
+        pending.offer(put("b", "2"));
+
+        assertThat(pending.take(Set.of("a"))).extracting(r -> r.entry().key).containsExactly("b");
+        assertThat(pending.take(Set.of("a"))).isEmpty();
+        assertThat(pending.size()).isEqualTo(1);
+        assertThat(pending.take(Set.of())).extracting(PendingWritesTest::value).containsExactly("1");
     }
 
     @Test

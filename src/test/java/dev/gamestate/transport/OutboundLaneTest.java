@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -68,9 +67,9 @@ class OutboundLaneTest {
         OutboundLanes lanes = new OutboundLanes(Duration.ofHours(1), metrics);
         // Both sockets on the busy channel's loop, as two sockets of one event loop are.
         OutboundLane lane = lanes.of(busyChannel.eventLoop());
-        WsConnection busy = new WsConnection("s-b", Principal.guest("guest-b"), busyChannel, Instant.EPOCH, metrics,
+        WsConnection busy = new WsConnection("s-b", Principal.guest("guest-b"), busyChannel, metrics,
                 lane, 1 << 20);
-        WsConnection quiet = new WsConnection("s-q", Principal.guest("guest-q"), quietChannel, Instant.EPOCH,
+        WsConnection quiet = new WsConnection("s-q", Principal.guest("guest-q"), quietChannel,
                 metrics, lane, 1 << 20);
 
         busy.push(push("one"));
@@ -90,8 +89,8 @@ class OutboundLaneTest {
     void aFanOutIsOneItemPerLaneAndItsRecipientsCountAsCongestedWhileTheLaneIsBacklogged() {
         EmbeddedChannel channel = channel();
         OutboundLane lane = new OutboundLanes(Duration.ZERO, metrics).of(channel.eventLoop());
-        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, Instant.EPOCH, metrics, lane, 1 << 30);
-        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, Instant.EPOCH, metrics, lane, 1 << 30);
+        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, metrics, lane, 1 << 30);
+        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, metrics, lane, 1 << 30);
         SessionRegistry registry = new SessionRegistry();
 
         registry.pushAll(push("small"), List.of(a, b));
@@ -162,7 +161,7 @@ class OutboundLaneTest {
 
     private WsConnection connection(EmbeddedChannel channel, Duration flushInterval, long budget) {
         OutboundLanes lanes = new OutboundLanes(flushInterval, metrics);
-        return new WsConnection("s-1", Principal.guest("guest-1"), channel, Instant.EPOCH, metrics,
+        return new WsConnection("s-1", Principal.guest("guest-1"), channel, metrics,
                 lanes.of(channel.eventLoop()), budget);
     }
 
@@ -200,8 +199,8 @@ class OutboundLaneTest {
     void oneEventFannedOutIsFramedOnceAndSharedByEveryRecipient() {
         EmbeddedChannel channel = channel();
         OutboundLane lane = new OutboundLanes(Duration.ZERO, metrics).of(channel.eventLoop());
-        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, Instant.EPOCH, metrics, lane, 1 << 20);
-        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, Instant.EPOCH, metrics, lane, 1 << 20);
+        WsConnection a = new WsConnection("s-a", Principal.guest("guest-a"), channel, metrics, lane, 1 << 20);
+        WsConnection b = new WsConnection("s-b", Principal.guest("guest-b"), channel, metrics, lane, 1 << 20);
         Push event = push("x".repeat(300));
 
         a.push(event);

@@ -3,9 +3,16 @@ package dev.gamestate.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Admission control: a bounded count of unsettled handshakes, released once per channel. */
+/**
+ * Admission control: a bounded count of unsettled handshakes, released once per channel; past it an
+ * upgrade waits for a slot, for a while.
+ */
 class PendingHandshakesTest {
 
     @Test
@@ -45,5 +52,74 @@ class PendingHandshakesTest {
         handshakes.begin(counted);
         handshakes.finish(new EmbeddedChannel());
         assertThat(handshakes.pending()).isEqualTo(1);
+    }
+
+    @Test
+    void pastTheBoundAnUpgradeWaitsAndIsAdmittedOnceAHandshakeSettles() {
+        PendingHandshakes handshakes = new PendingHandshakes(1);
+        EmbeddedChannel a = new EmbeddedChannel();
+        EmbeddedChannel b = new EmbeddedChannel();
+        List<String> outcome = new ArrayList<>();
+        handshakes.begin(a, Duration.ofSeconds(3), () -> outcome.add("a admitted"), () -> outcome.add("a refused"));
+        handshakes.begin(b, Duration.ofSeconds(3), () -> outcome.add("b admitted"), () -> outcome.add("b refused"));
+        assertThat(outcome).containsExactly("a admitted");
+        assertThat(handshakes.waiting()).isEqualTo(1);
+
+        handshakes.finish(a);
+        b.runPendingTasks();
+        assertThat(outcome).containsExactly("a admitted", "b admitted");
+        assertThat(handshakes.pending()).isEqualTo(1);
+        assertThat(handshakes.waiting()).isZero();
+        b.advanceTimeBy(5, TimeUnit.SECONDS);
+        b.runScheduledPendingTasks();
+        assertThat(outcome).as("the wait's timer was cancelled").hasSize(2);
+    }
+
+    @Test
+    void anUpgradeThatWaitedTooLongIsRefusedAndCountsNothing() {
+        PendingHandshakes handshakes = new PendingHandshakes(1);
+        EmbeddedChannel a = new EmbeddedChannel();
+        EmbeddedChannel b = new EmbeddedChannel();
+        List<String> outcome = new ArrayList<>();
+        handshakes.begin(a);
+        handshakes.begin(b, Duration.ofSeconds(3), () -> outcome.add("admitted"), () -> outcome.add("refused"));
+
+        b.advanceTimeBy(3, TimeUnit.SECONDS);
+        b.runScheduledPendingTasks();
+        assertThat(outcome).containsExactly("refused");
+        handshakes.finish(a);
+        b.runPendingTasks();
+        assertThat(outcome).containsExactly("refused");
+        assertThat(handshakes.pending()).isZero();
+        assertThat(handshakes.waiting()).isZero();
+    }
+
+    @Test
+    void anUpgradeWhoseChannelClosesWhileItWaitsIsDroppedAndCountsNothing() {
+        PendingHandshakes handshakes = new PendingHandshakes(1);
+        EmbeddedChannel a = new EmbeddedChannel();
+        EmbeddedChannel b = new EmbeddedChannel();
+        List<String> outcome = new ArrayList<>();
+        handshakes.begin(a);
+        handshakes.begin(b, Duration.ofSeconds(3), () -> outcome.add("admitted"), () -> outcome.add("refused"));
+
+        b.close();
+        handshakes.finish(a);
+        b.runPendingTasks();
+        assertThat(outcome).containsExactly("refused");
+        assertThat(handshakes.pending()).isZero();
+    }
+
+    @Test
+    void noMoreUpgradesWaitThanTheBound() {
+        PendingHandshakes handshakes = new PendingHandshakes(1);
+        handshakes.begin(new EmbeddedChannel());
+        List<String> outcome = new ArrayList<>();
+        handshakes.begin(new EmbeddedChannel(), Duration.ofSeconds(3), () -> outcome.add("1 admitted"),
+                () -> outcome.add("1 refused"));
+        handshakes.begin(new EmbeddedChannel(), Duration.ofSeconds(3), () -> outcome.add("2 admitted"),
+                () -> outcome.add("2 refused"));
+        assertThat(outcome).containsExactly("2 refused");
+        assertThat(handshakes.waiting()).isEqualTo(1);
     }
 }
