@@ -22,6 +22,8 @@ SERVER_PID=""   # the server under test (ceiling or gamestate)
 SERVER_URL=""
 ETCD_URL=""    # the etcd of the gamestate under test
 REPS=3
+# The JVM flags `./gamestate run` starts the server with (MEMORY_JAVA_OPTS there): measure what users run.
+GAMESTATE_MEMORY_JAVA_OPTS=(-XX:+UseCompactObjectHeaders -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=20)
 
 log() { printf '%s\n' "$*" >&2; }
 die() { log "bench: $*"; exit 1; }
@@ -154,7 +156,7 @@ start_gamestate() { # start_gamestate: a fresh one-member etcd, then gamestate a
     GAMESTATE_LIMITS_MESSAGES_PER_SECOND="${GAMESTATE_LIMITS_MESSAGES_PER_SECOND:-100000}" \
     GAMESTATE_LIMITS_MAX_VIOLATIONS="${GAMESTATE_LIMITS_MAX_VIOLATIONS:-1000000}" \
     GAMESTATE_LOG_LEVEL="${GAMESTATE_LOG_LEVEL:-WARN}" \
-    "$JAVA" --enable-native-access=ALL-UNNAMED ${BENCH_SERVER_JAVA_OPTS:-} \
+    "$JAVA" --enable-native-access=ALL-UNNAMED "${GAMESTATE_MEMORY_JAVA_OPTS[@]}" ${BENCH_SERVER_JAVA_OPTS:-} \
     -cp "target/gamestate.jar:target/lib/*" dev.gamestate.app.Main
   SERVER_PID="${STARTED_PIDS[-1]}"
   await_ready "$SERVER_PID" "$port" /readyz '"ready"' 60 "$dir/server.log"
@@ -247,8 +249,18 @@ repeat_workload() { # repeat_workload FUNCTION: REPS rounds of ceiling then game
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 gc_then_rss_kb() { # gc_then_rss_kb PID: a full GC in PID (jcmd GC.run), then its resident set in KiB
+  local previous current tries
   "$JCMD" "$1" GC.run >/dev/null 2>&1 || log "bench: jcmd $1 GC.run failed; RSS read without it"
-  rss_kb "$1"
+  # G1 hands freed heap back to the OS on a thread of its own, after GC.run returned: read until two
+  # readings half a second apart agree within 1 MiB (at most 10 s).
+  current="$(rss_kb "$1")"
+  for ((tries = 0; tries < 20; tries++)); do
+    sleep 0.5
+    previous=$current
+    current="$(rss_kb "$1")"
+    ((previous - current < 1024 && current - previous < 1024)) && break
+  done
+  printf '%s\n' "$current"
 }
 
 run_held_load() { # run_held_load TARGET REP ARGS...: the server's RSS before the clients and with them

@@ -139,7 +139,9 @@ public final class WsClient implements AutoCloseable {
                 if (unmatched.length() > 2000) { // a flood of frames must not flood the report
                     unmatched = unmatched.substring(0, 2000) + "… (" + pending().size() + " frames)";
                 }
-                throw new AssertionError("no " + what + " within " + WAIT + "; unmatched frames: " + unmatched);
+                String state = closeCode.isDone() ? "closed with " + closeCode.getNow(0) : "open";
+                throw new AssertionError("no " + what + " within " + WAIT + " (socket " + state + "); unmatched frames: "
+                        + unmatched);
             }
             synchronized (seen) {
                 seen.add(frame);
