@@ -112,10 +112,12 @@ snapshot() { # snapshot DIR TAG N: every node's and member's /metrics and CPU ti
   for ((k = 0; k < n; k++)); do
     scrape "http://127.0.0.1:${NODE_PORTS[k]}/metrics" "$dir/node$k.$tag.prom"
     cpu_ticks "${NODE_PIDS[k]}" >"$dir/node$k.$tag.cpu"
+    rss_kb "${NODE_PIDS[k]}" >"$dir/node$k.$tag.rss"
   done
   for i in 0 1 2; do
     scrape "http://127.0.0.1:${ETCD_PORTS[i]}/metrics" "$dir/etcd$i.$tag.prom"
     cpu_ticks "${ETCD_PIDS[i]}" >"$dir/etcd$i.$tag.cpu"
+    rss_kb "${ETCD_PIDS[i]}" >"$dir/etcd$i.$tag.rss"
   done
   date +%s.%N >"$dir/$tag.time"
 }
@@ -203,10 +205,10 @@ report_round() { # report_round DIR N REP: the per-node table and one summary li
   local tot_acked=0 tot_deliv=0 tot_room=0 tot_user=0 tot_inbox=0 tot_committed=0 tot_txns=0 tot_frames=0
   local tot_cpu=0 max_room=0 tot_watches=0 clean="clean" errors=""
   local acked deliv room user inbox committed txns frames cpu watches res
-  local e_events=0 e_watchers=0 e_streams=0 e_proposals=0 e_cpu=0 p
+  local e_events=0 e_watchers=0 e_streams=0 e_proposals=0 e_cpu=0 e_rss=0 e_db=0 p
   secs="$(awk -v a="$(cat "$dir/after.time")" -v b="$(cat "$dir/before.time")" 'BEGIN { printf "%.1f", a - b }')"
   printf '\n### N = %s (round %s): %s s window, load average %s\n\n' "$n" "$rep" "$secs" "$(cut -d' ' -f1-3 /proc/loadavg)"
-  printf '| node | rooms | clients | acked/s (generator) | room events committed | txns | watch events received room / user / inbox | share of all room events | frames out | frames out/s | CPU s | CPU %% of a core | watches held | delivery p50 / p99 ms | check |\n'
+  printf '| node | rooms | clients | acked/s (generator) | room events committed | txns | watch events received room / user / inbox | share of all room events | frames out | frames out/s | CPU s | CPU %% of a core | RSS MiB | watches held | delivery p50 / p99 ms | check |\n'
   printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n'
   for ((k = 0; k < n; k++)); do
     committed="$(delta "$dir" "node$k" gamestate_rooms_events_total)"
@@ -228,13 +230,13 @@ report_round() { # report_round DIR N REP: the per-node table and one summary li
     if [[ ! -s $res || $(field "$res" gaps) != 0 || $(field "$res" dups) != 0 || $(field "$res" out_of_order) != 0 ||
       $(field "$res" behind) != 0 || $(field "$res" unanswered) != 0 ]]; then check="NOT CLEAN" clean="NOT CLEAN"; fi
     [[ -s $res && $(field "$res" errors) != - ]] && errors+=" node$k: $(field "$res" errors)"
-    printf '| node%s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %.0f | %s | %.0f %% | %s | %s / %s | %s |\n' \
+    printf '| node%s | %s | %s | %s | %s | %s | %s / %s / %s | %s | %s | %.0f | %s | %.0f %% | %s | %s | %s / %s | %s |\n' \
       "$k" "$(rooms_of "$k" "$n")" "$(($(rooms_of "$k" "$n") * (SUBSCRIBERS + 1)))" "${acked:--}" "$committed" "$txns" \
       "$room" "$user" "$inbox" \
       "$(awk -v a="$room" -v b="$tot_committed" 'BEGIN { printf (b ? "%.0f %%" : "-"), 100 * a / b }')" \
       "$frames" "$(awk -v f="$frames" -v s="$secs" 'BEGIN { print f / s }')" "$cpu" \
-      "$(awk -v c="$cpu" -v s="$secs" 'BEGIN { print 100 * c / s }')" "$watches" \
-      "$(field "$res" delivery_p50_ms)" "$(field "$res" delivery_p99_ms)" "$check"
+      "$(awk -v c="$cpu" -v s="$secs" 'BEGIN { print 100 * c / s }')" "$(($(cat "$dir/node$k.after.rss") / 1024))" \
+      "$watches" "$(field "$res" delivery_p50_ms)" "$(field "$res" delivery_p99_ms)" "$check"
     tot_acked="$(awk -v a="$tot_acked" -v b="${acked:-0}" 'BEGIN { print a + b }')"
     tot_deliv="$(awk -v a="$tot_deliv" -v b="${deliv:-0}" 'BEGIN { print a + b }')"
     tot_room=$((tot_room + room)) tot_user=$((tot_user + user)) tot_inbox=$((tot_inbox + inbox))
@@ -248,18 +250,23 @@ report_round() { # report_round DIR N REP: the per-node table and one summary li
     e_streams=$((e_streams + $(metric "$dir/etcd$i.after.prom" etcd_debugging_mvcc_watch_stream_total)))
     p="$(delta "$dir" "etcd$i" etcd_server_proposals_committed_total)"
     ((p > e_proposals)) && e_proposals=$p
+    p="$(metric "$dir/etcd$i.after.prom" etcd_mvcc_db_total_size_in_bytes)"
+    ((p > e_db)) && e_db=$p
+    e_rss=$((e_rss + $(cat "$dir/etcd$i.after.rss")))
     e_cpu="$(awk -v a="$e_cpu" -v b="$(cpu_delta "$dir" "etcd$i")" 'BEGIN { print a + b }')"
   done
-  printf '| all nodes | %s | %s | %.0f | %s | %s | %s / %s / %s | | %s | %.0f | %s | %.0f %% | %s | | %s |\n' \
+  printf '| all nodes | %s | %s | %.0f | %s | %s | %s / %s / %s | | %s | %.0f | %s | %.0f %% | | %s | | %s |\n' \
     "$ROOMS" "$((ROOMS * (SUBSCRIBERS + 1)))" "$tot_acked" "$tot_committed" "$tot_txns" "$tot_room" "$tot_user" \
     "$tot_inbox" "$tot_frames" "$(awk -v f="$tot_frames" -v s="$secs" 'BEGIN { print f / s }')" "$tot_cpu" \
     "$(awk -v c="$tot_cpu" -v s="$secs" 'BEGIN { print 100 * c / s }')" "$tot_watches" "$clean"
   printf '\netcd, 3 members summed: %s events sent to watchers (%.0f/s), %s watchers and %s watch streams at the end,\n' \
     "$e_events" "$(awk -v e="$e_events" -v s="$secs" 'BEGIN { print e / s }')" "$e_watchers" "$e_streams"
-  printf '%s raft proposals committed (%.0f/s), %s CPU s. A node-wide watch (every node receiving every room event)\n' \
-    "$e_proposals" "$(awk -v e="$e_proposals" -v s="$secs" 'BEGIN { print e / s }')" "$e_cpu"
-  printf 'would have sent N × committed = %s; the nodes received %s room events in all. Errors:%s\n' \
-    "$((n * tot_committed))" "$tot_room" "${errors:- none}"
+  printf '%s raft proposals committed (%.0f/s), %s CPU s, %s MiB resident in all, db %.1f MiB (largest member).\n' \
+    "$e_proposals" "$(awk -v e="$e_proposals" -v s="$secs" 'BEGIN { print e / s }')" "$e_cpu" "$((e_rss / 1024))" \
+    "$(awk -v b="$e_db" 'BEGIN { print b / 1048576 }')"
+  printf 'A node-wide watch (every node receiving every room event) would have sent N × committed = %s;' \
+    "$((n * tot_committed))"
+  printf ' the nodes received %s room events in all. Errors:%s\n' "$tot_room" "${errors:- none}"
   printf '%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\n' "$n" "$rep" "$secs" "$tot_acked" \
     "$tot_committed" "$tot_txns" "$tot_room" "$max_room" "$((n * tot_committed))" "$e_events" "$e_watchers" \
     "$(awk -v f="$tot_frames" -v s="$secs" 'BEGIN { print f / s }')" "$tot_cpu" "$e_cpu" "$e_proposals" \
