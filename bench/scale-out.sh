@@ -205,7 +205,7 @@ report_round() { # report_round DIR N REP: the per-node table and one summary li
   local tot_acked=0 tot_deliv=0 tot_room=0 tot_user=0 tot_inbox=0 tot_committed=0 tot_txns=0 tot_frames=0
   local tot_cpu=0 max_room=0 tot_watches=0 clean="clean" errors=""
   local acked deliv room user inbox committed txns frames cpu watches res
-  local e_events=0 e_watchers=0 e_streams=0 e_proposals=0 e_cpu=0 e_rss=0 e_db=0 p
+  local e_events=0 e_watchers=0 e_streams=0 e_proposals=0 e_cpu=0 e_rss=0 e_db=0 e_grew=0 p
   secs="$(awk -v a="$(cat "$dir/after.time")" -v b="$(cat "$dir/before.time")" 'BEGIN { printf "%.1f", a - b }')"
   printf '\n### N = %s (round %s): %s s window, load average %s\n\n' "$n" "$rep" "$secs" "$(cut -d' ' -f1-3 /proc/loadavg)"
   printf '| node | rooms | clients | acked/s (generator) | room events committed | txns | watch events received room / user / inbox | share of all room events | frames out | frames out/s | CPU s | CPU %% of a core | RSS MiB | watches held | delivery p50 / p99 ms | check |\n'
@@ -252,6 +252,8 @@ report_round() { # report_round DIR N REP: the per-node table and one summary li
     ((p > e_proposals)) && e_proposals=$p
     p="$(metric "$dir/etcd$i.after.prom" etcd_mvcc_db_total_size_in_bytes)"
     ((p > e_db)) && e_db=$p
+    p="$(delta "$dir" "etcd$i" etcd_mvcc_db_total_size_in_use_in_bytes)"
+    ((p > e_grew)) && e_grew=$p
     e_rss=$((e_rss + $(cat "$dir/etcd$i.after.rss")))
     e_cpu="$(awk -v a="$e_cpu" -v b="$(cpu_delta "$dir" "etcd$i")" 'BEGIN { print a + b }')"
   done
@@ -264,6 +266,8 @@ report_round() { # report_round DIR N REP: the per-node table and one summary li
   printf '%s raft proposals committed (%.0f/s), %s CPU s, %s MiB resident in all, db %.1f MiB (largest member).\n' \
     "$e_proposals" "$(awk -v e="$e_proposals" -v s="$secs" 'BEGIN { print e / s }')" "$e_cpu" "$((e_rss / 1024))" \
     "$(awk -v b="$e_db" 'BEGIN { print b / 1048576 }')"
+  printf 'The db in use grew by %s bytes over the window (largest member): %s bytes per room event committed.\n' \
+    "$e_grew" "$(awk -v g="$e_grew" -v e="$tot_committed" 'BEGIN { printf (e ? "%.0f" : "-"), g / e }')"
   printf 'A node-wide watch (every node receiving every room event) would have sent N × committed = %s;' \
     "$((n * tot_committed))"
   printf ' the nodes received %s room events in all. Errors:%s\n' "$tot_room" "${errors:- none}"
