@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * recipients), so one event to a thousand subscribers costs each loop one hand-over, one task and one
  * flush per socket, not a task and a syscall per delivery.
  *
- * <p>Flushes are consolidated further by {@code server.flushInterval}: a socket is flushed at once
- * when it was not flushed for that long (a quiet socket gets its frame without delay), otherwise when
- * the lane's one flush timer fires, at most that interval later, together with everything written
- * to it meanwhile.
+ * <p>Fan-out flushes are consolidated further by {@code server.flushInterval}: a socket is flushed at
+ * once when it was not flushed for that long (a quiet socket gets its frame without delay), otherwise
+ * when the lane's one flush timer fires, at most that interval later, together with everything
+ * written to it meanwhile. A reply or a direct message is flushed in the run that wrote it.
  *
  * <p>Bounds: a frame for one connection counts against that connection's budget (see
  * {@link WsConnection#send}); fan-out items count against the lane's, and while the lane holds more
@@ -64,6 +64,7 @@ final class OutboundLane implements Runnable {
     // Loop-confined from here on.
     private final List<WsConnection> dirty = new ArrayList<>();    // written in this run
     private final List<WsConnection> deferred = new ArrayList<>(); // written, waiting for the timer
+    private final List<WsConnection> urgent = new ArrayList<>();   // written a reply: flushed this run
     private boolean flushScheduled;
     private byte[] framedUtf8;
     private ByteBuf framed;
@@ -127,6 +128,7 @@ final class OutboundLane implements Runnable {
                     case One one -> {
                         if (one.connection().admitQueued(one.utf8().length)) {
                             write(one.connection(), one.utf8());
+                            urgent.add(one.connection());
                             frames++;
                             bytes += one.utf8().length;
                         }
@@ -155,6 +157,7 @@ final class OutboundLane implements Runnable {
         if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
             loop.execute(this);
         }
+        flushUrgent();
         flushOrDefer();
         checkCongested();
     }
@@ -185,6 +188,21 @@ final class OutboundLane implements Runnable {
         if (connection.markDirty()) {
             dirty.add(connection);
         }
+    }
+
+    /**
+     * Replies and direct messages (one frame for one connection) are few and someone waits for each:
+     * their sockets are flushed at once, whatever the interval; only fan-out waits for the timer.
+     */
+    private void flushUrgent() {
+        if (urgent.isEmpty()) {
+            return;
+        }
+        long now = loop.ticker().nanoTime();
+        for (WsConnection connection : urgent) {
+            connection.flushQueued(now);
+        }
+        urgent.clear();
     }
 
     /**

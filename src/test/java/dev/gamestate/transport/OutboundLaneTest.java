@@ -40,17 +40,18 @@ class OutboundLaneTest {
     }
 
     @Test
-    void aBusySocketIsFlushedAtMostOncePerFlushInterval() {
+    void aBusySocketIsFlushedAtMostOncePerFlushIntervalButARepliesFlushesAtOnce() {
         EmbeddedChannel channel = channel();
         // An hour: the test must not depend on how fast this machine runs it.
         WsConnection connection = connection(channel, Duration.ofHours(1), 1 << 20);
+        SessionRegistry fanOut = new SessionRegistry();
 
-        connection.push(push("first"));
+        fanOut.pushAll(push("first"), List.of(connection));
         channel.runPendingTasks();
         assertThat(texts(channel)).as("an idle socket is flushed at once").containsExactly("first");
 
-        connection.push(push("second"));
-        connection.push(push("third"));
+        fanOut.pushAll(push("second"), List.of(connection));
+        fanOut.pushAll(push("third"), List.of(connection));
         channel.runPendingTasks();
         assertThat(channel.outboundMessages()).as("within the interval: written, not flushed").isEmpty();
 
@@ -58,6 +59,11 @@ class OutboundLaneTest {
         channel.runScheduledPendingTasks();
         assertThat(texts(channel)).containsExactly("second", "third");
         assertThat(flushes).hasSize(2);
+
+        fanOut.pushAll(push("fourth"), List.of(connection));
+        connection.push(push("ack"));
+        channel.runPendingTasks();
+        assertThat(texts(channel)).as("a reply flushes what is before it too").containsExactly("fourth", "ack");
     }
 
     @Test
@@ -72,14 +78,15 @@ class OutboundLaneTest {
         WsConnection quiet = new WsConnection("s-q", Principal.guest("guest-q"), quietChannel,
                 metrics, lane, 1 << 20);
 
-        busy.push(push("one"));
+        SessionRegistry fanOut = new SessionRegistry();
+        fanOut.pushAll(push("one"), List.of(busy));
         busyChannel.runPendingTasks();
-        busy.push(push("two"));
-        quiet.push(push("ack"));
+        fanOut.pushAll(push("two"), List.of(busy));
+        fanOut.pushAll(push("event"), List.of(quiet));
         busyChannel.runPendingTasks();
 
         assertThat(texts(busyChannel)).as("the busy socket's first frame only").containsExactly("one");
-        assertThat(texts(quietChannel)).as("the quiet socket at once").containsExactly("ack");
+        assertThat(texts(quietChannel)).as("the quiet socket at once").containsExactly("event");
         busyChannel.advanceTimeBy(1, TimeUnit.HOURS);
         busyChannel.runScheduledPendingTasks();
         assertThat(texts(busyChannel)).containsExactly("two");
