@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
@@ -73,6 +74,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final SubscriberDirectory directory;
     private final RoomWatches watches;
     private final Outbox outbox;
+    private final ScheduledExecutorService scheduler;
 
     /**
      * The rooms service of one node.
@@ -95,6 +97,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                        ScheduledExecutorService scheduler, Duration linger, Outbox outbox) {
         this.config = config;
         this.outbox = outbox;
+        this.scheduler = scheduler;
         this.encoder = encoder;
         this.clock = clock;
         this.ids = new EventIds(clock);
@@ -285,8 +288,12 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             if (error != null) {
                 if (held.stream().anyMatch(s -> !s.isClosed())) {
                     LOG.warn("could not read room {} to resync it ({}); retrying", room, error.getMessage());
-                    CompletableFuture.delayedExecutor(RESYNC_RETRY_MS, TimeUnit.MILLISECONDS)
-                            .execute(() -> resync(ns, room, held, reason));
+                    try {
+                        scheduler.schedule(() -> resync(ns, room, held, reason), RESYNC_RETRY_MS,
+                                TimeUnit.MILLISECONDS);
+                    } catch (RejectedExecutionException e) {
+                        // the node is shutting down: its subscriptions go with it
+                    }
                 }
                 return;
             }

@@ -178,4 +178,12 @@ public final class NodeLease implements AutoCloseable {
             LOG.warn("keep-alive of lease {} ended", Long.toHexString(id));
         }
     }
+
+    /**
+     * The node's scheduler, which this lease's timers run on; node-scoped retries share it, so they
+     * stop when the node shuts it down.
+     */
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
 }

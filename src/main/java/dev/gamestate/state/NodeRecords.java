@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -253,7 +254,11 @@ public final class NodeRecords {
             LOG.warn("{} records: a Txn of {} writes failed ({}); trying again in {} ms", name, batch.size(),
                     error.getMessage(), delay);
             // Nothing else goes out until this one retry does.
-            CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS).execute(this::retryNow);
+            try {
+                lease.scheduler().schedule(this::retryNow, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // the node is shutting down: nothing left to retry for
+            }
         }
         batch.forEach(r -> r.entry().waiters.forEach(w -> w.completeExceptionally(failure)));
     }
