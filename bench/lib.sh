@@ -115,8 +115,10 @@ await_ready() { # await_ready PID PORT PATH EXPECTED SECONDS LOG: until a GET an
 
 build_if_stale() {
   local stamp=target/test-classes/dev/gamestate/bench/NettyLoad.class
-  if [[ -f target/gamestate.jar && -f $stamp && ! pom.xml -nt $stamp ]] &&
-    [[ -z "$(find src/main src/test/java/dev/gamestate/bench -newer "$stamp" -print -quit)" ]]; then
+  # The jar for the server's sources, the stamp for the generator's: \`mvn test\` alone refreshes only the stamp.
+  if [[ -f target/gamestate.jar && -f $stamp && ! pom.xml -nt $stamp && ! pom.xml -nt target/gamestate.jar ]] &&
+    [[ -z "$(find src/main -newer target/gamestate.jar -print -quit)" ]] &&
+    [[ -z "$(find src/test/java/dev/gamestate/bench -newer "$stamp" -print -quit)" ]]; then
     return
   fi
   log "bench: building (mvn package)"

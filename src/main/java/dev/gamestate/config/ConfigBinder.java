@@ -62,7 +62,9 @@ final class ConfigBinder {
                 r.duration("shutdownTimeout", MILLI, Duration.ofMinutes(10)),
                 nodeId,
                 r.intValue("ioThreads", 0, 1024),
-                r.duration("flushInterval", Duration.ZERO, Duration.ofMillis(100)));
+                r.duration("flushInterval", Duration.ZERO, Duration.ofMillis(100)),
+                r.duration("maxFlushInterval", Duration.ZERO, Duration.ofMillis(100)),
+                r.intValue("flushesPerSecond", 1, 100_000_000));
     }
 
     private static String generatedNodeId() {

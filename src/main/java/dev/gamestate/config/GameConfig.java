@@ -31,7 +31,9 @@ public record GameConfig(
             Duration shutdownTimeout,
             String nodeId,
             int ioThreads,
-            Duration flushInterval) {
+            Duration flushInterval,
+            Duration maxFlushInterval,
+            int flushesPerSecond) {
     }
 
     /** How the node reaches etcd and where its keys live. */

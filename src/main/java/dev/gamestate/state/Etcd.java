@@ -27,11 +27,13 @@ public final class Etcd implements AutoCloseable {
     private static final long RETRY_AFTER_MS = 500;
 
     private final Client client;
+    private final DirectKv direct;
     private final Keys keys;
     private final Duration requestTimeout;
 
-    private Etcd(Client client, Keys keys, Duration requestTimeout) {
+    private Etcd(Client client, DirectKv direct, Keys keys, Duration requestTimeout) {
         this.client = client;
+        this.direct = direct;
         this.keys = keys;
         this.requestTimeout = requestTimeout;
     }
@@ -57,7 +59,8 @@ public final class Etcd implements AutoCloseable {
                 throw new ConfigException("etcd.tls", "cannot load the TLS files: " + e.getMessage());
             }
         });
-        return new Etcd(builder.build(), new Keys(config.keyPrefix()), config.requestTimeout());
+        return new Etcd(builder.build(), new DirectKv(EtcdChannels.create(config), config.requestTimeout()),
+                new Keys(config.keyPrefix()), config.requestTimeout());
     }
 
     /** The key layout. */
@@ -68,6 +71,11 @@ public final class Etcd implements AutoCloseable {
     /** The KV client; wrap calls in {@link #call}. */
     public KV kv() {
         return client.getKVClient();
+    }
+
+    /** The KV service without jetcd in between, for the room commit path. */
+    DirectKv direct() {
+        return direct;
     }
 
     /** The lease client. */
@@ -117,12 +125,15 @@ public final class Etcd implements AutoCloseable {
         if (cause instanceof GameException ge) {
             return ge;
         }
-        String message = cause instanceof TimeoutException ? "etcd did not answer in time" : "etcd is unreachable";
+        boolean late = cause instanceof TimeoutException
+                || io.grpc.Status.fromThrowable(cause).getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+        String message = late ? "etcd did not answer in time" : "etcd is unreachable";
         return new GameException(ErrorCode.UNAVAILABLE, message, RETRY_AFTER_MS);
     }
 
     @Override
     public void close() {
+        direct.close();
         client.close();
     }
 }

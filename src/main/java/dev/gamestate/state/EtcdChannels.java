@@ -115,6 +115,18 @@ final class EtcdChannels implements AutoCloseable {
                 .getToken();
     }
 
+    /** The user and password to authenticate with; only when {@link #authenticates()}. */
+    AuthenticateRequest credentials() {
+        return credentials.orElseThrow();
+    }
+
+    /** The headers carrying {@code token}. */
+    static Metadata tokenHeaders(String token) {
+        Metadata headers = new Metadata();
+        headers.put(TOKEN, token);
+        return headers;
+    }
+
     /** The headers of a watch stream: require a leader, and the token when there is one. */
     static Metadata watchHeaders(Optional<String> token) {
         Metadata headers = new Metadata();

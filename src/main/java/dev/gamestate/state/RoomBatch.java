@@ -2,13 +2,13 @@ package dev.gamestate.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.core.GameException;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.Compare;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.TxnRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -134,52 +134,50 @@ final class RoomBatch {
         return Added.TAKEN;
     }
 
-    /** The compares: each room's state key unchanged since this node saw it. */
-    Cmp[] compares() {
-        Cmp[] compares = new Cmp[parts.size()];
-        for (int i = 0; i < compares.length; i++) {
-            RoomCommitter.Room room = parts.get(i).room();
-            long revision = room.known().modRevision();
-            compares[i] = revision > 0
-                    ? new Cmp(room.stateKey(), Cmp.Op.EQUAL, CmpTarget.modRevision(revision))
-                    : new Cmp(room.stateKey(), Cmp.Op.EQUAL, CmpTarget.version(0));
-        }
-        return compares;
-    }
-
-    /** The writes; log entries carry {@code history}, the lease that expires them. */
-    Op[] writes(PutOption history) {
-        List<Op> writes = new ArrayList<>(ops);
+    /**
+     * The transaction: for each room, the compare (its state key unchanged since this node saw it),
+     * then the writes (log entries carry {@code historyLease}, the lease that expires them), and the
+     * {@code Else} branch reading every room's state, in part order.
+     */
+    TxnRequest request(long historyLease) {
+        TxnRequest.Builder txn = TxnRequest.newBuilder();
         for (Part part : parts) {
             RoomCommitter.Room room = part.room();
-            writes.add(Op.put(room.stateKey(), ByteSequence.from(part.storedRoom()), PutOption.DEFAULT));
+            long revision = room.known().modRevision();
+            Compare.Builder compare = Compare.newBuilder().setKey(room.stateKey()).setResult(Compare.CompareResult.EQUAL);
+            txn.addCompare(revision > 0
+                    ? compare.setTarget(Compare.CompareTarget.MOD).setModRevision(revision)
+                    : compare.setTarget(Compare.CompareTarget.VERSION).setVersion(0));
+            txn.addSuccess(put(room.stateKey(), part.storedRoom(), 0));
             long seq = part.firstSeq();
             for (byte[] frame : part.frames()) {
-                writes.add(Op.put(logKey(room, seq++), ByteSequence.from(frame), history));
+                txn.addSuccess(put(logKey(room, seq++), frame, historyLease));
             }
             // Entries up to lastSeq - historySize fell out (all below firstSeq, see add); the earlier
             // ones were trimmed before.
             long trimTo = part.lastSeq() - historySize;
             long trimFrom = Math.max(1, part.firstSeq() - historySize);
             if (trimTo >= trimFrom) {
-                writes.add(Op.delete(logKey(room, trimFrom),
-                        DeleteOption.builder().withRange(logKey(room, trimTo + 1)).build()));
+                txn.addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
+                        .setKey(logKey(room, trimFrom)).setRangeEnd(logKey(room, trimTo + 1))));
             }
+            txn.addFailure(read(room.stateKey()));
         }
-        return writes.toArray(Op[]::new);
+        return txn.build();
     }
 
-    /** The reads run when a compare fails: every room's state, in part order. */
-    Op[] rereads() {
-        Op[] reads = new Op[parts.size()];
-        for (int i = 0; i < reads.length; i++) {
-            reads[i] = Op.get(parts.get(i).room().stateKey(), GetOption.DEFAULT);
-        }
-        return reads;
+    /** A read of {@code key} as a transaction operation. */
+    static RequestOp read(ByteString key) {
+        return RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key)).build();
     }
 
-    private ByteSequence logKey(RoomCommitter.Room room, long seq) {
-        return Keys.bytes(keys.roomEvent(room.id().ns(), room.id().room(), seq));
+    private static RequestOp put(ByteString key, byte[] value, long lease) {
+        return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
+                .setKey(key).setValue(DirectKv.wrap(value)).setLease(lease)).build();
+    }
+
+    private ByteString logKey(RoomCommitter.Room room, long seq) {
+        return DirectKv.wrap(keys.roomEvent(room.id().ns(), room.id().room(), seq).getBytes(StandardCharsets.UTF_8));
     }
 
     /** {@code {"seq":N,"state":…}} around already encoded state bytes: the state is serialised once. */

@@ -6,15 +6,15 @@ import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.KeyValue;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.TxnRequest;
+import io.etcd.jetcd.api.TxnResponse;
 import io.etcd.jetcd.options.PutOption;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
  * once), so two nodes writing one room stay in one seq order.
  *
  * <p>Threads: everything here runs on one {@link SerialExecutor}; etcd completions hop back to it.
+ * Transactions go to etcd through {@link DirectKv}, built from the stored bytes as they are.
  */
 public final class RoomCommitter implements AutoCloseable {
 
@@ -95,14 +96,14 @@ public final class RoomCommitter implements AutoCloseable {
     /** One room's queue and what this node knows of it. Touched only on the committer's thread. */
     static final class Room {
         private final RoomId id;
-        private final ByteSequence stateKey;
+        private final ByteString stateKey;
         private final ArrayDeque<Pending> pending = new ArrayDeque<>();
         private RoomRecord known; // null: unknown, read before the next append
         private boolean busy;     // in a transaction, a read or a backoff
         private boolean queued;   // in the ready queue
         private int conflicts;
 
-        Room(RoomId id, ByteSequence stateKey) {
+        Room(RoomId id, ByteString stateKey) {
             this.id = id;
             this.stateKey = stateKey;
         }
@@ -111,7 +112,7 @@ public final class RoomCommitter implements AutoCloseable {
             return id;
         }
 
-        ByteSequence stateKey() {
+        ByteString stateKey() {
             return stateKey;
         }
 
@@ -171,9 +172,13 @@ public final class RoomCommitter implements AutoCloseable {
 
     /** A linearizable read of a room; a room never written is at seq 0 with {@code {}}. */
     public CompletableFuture<RoomRead> read(Namespace ns, String room) {
-        ByteSequence key = Keys.bytes(etcd.keys().roomState(ns, room));
-        return etcd.call(() -> etcd.kv().get(key))
-                .thenApply(r -> new RoomRead(recordOf(r), r.getHeader().getRevision()));
+        RangeRequest read = RangeRequest.newBuilder().setKey(stateKey(new RoomId(ns, room))).build();
+        return etcd.direct().range(read).handle((r, error) -> {
+            if (error != null) {
+                throw Etcd.unavailable(error);
+            }
+            return new RoomRead(recordOf(r), r.getHeader().getRevision());
+        });
     }
 
     /** Appends waiting for their commit on this node. */
@@ -199,7 +204,7 @@ public final class RoomCommitter implements AutoCloseable {
     private void enqueue(RoomId id, Pending pending) {
         Room room = rooms.get(id);
         if (room == null) {
-            room = new Room(id, Keys.bytes(etcd.keys().roomState(id.ns(), id.room())));
+            room = new Room(id, stateKey(id));
             rooms.put(id, room);
         }
         if (room.pending.size() >= config.maxPendingWrites()) {
@@ -257,11 +262,11 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     private void readRooms(List<Room> unknown) {
-        Op[] reads = new Op[unknown.size()];
-        for (int i = 0; i < reads.length; i++) {
-            reads[i] = Op.get(unknown.get(i).stateKey, GetOption.DEFAULT);
+        TxnRequest.Builder reads = TxnRequest.newBuilder();
+        for (Room room : unknown) {
+            reads.addSuccess(RoomBatch.read(room.stateKey));
         }
-        etcd.call(() -> etcd.kv().txn().Then(reads).commit()).whenCompleteAsync((response, error) -> {
+        etcd.direct().txn(reads.build()).whenCompleteAsync((response, error) -> {
             inFlight--;
             for (int i = 0; i < unknown.size(); i++) {
                 Room room = unknown.get(i);
@@ -269,7 +274,7 @@ public final class RoomCommitter implements AutoCloseable {
                 if (error != null) {
                     failAll(room, Etcd.unavailable(error));
                 } else {
-                    learn(room, recordOf(response.getGetResponses().get(i)));
+                    learn(room, recordOf(response.getResponses(i).getResponseRange()));
                     readyIfPending(room);
                 }
             }
@@ -279,27 +284,34 @@ public final class RoomCommitter implements AutoCloseable {
 
     private void commit(RoomBatch batch) {
         transactions.increment();
-        // Compares and reads are built here, on the committer's thread, which owns the rooms.
-        Cmp[] compares = batch.compares();
-        Op[] rereads = batch.rereads();
-        history.putOption().thenCompose(lease -> etcd.call(() -> etcd.kv().txn()
-                        .If(compares).Then(batch.writes(lease)).Else(rereads).commit())
-                        .handle((response, error) -> new Outcome(response, error, lease)))
-                .whenCompleteAsync((outcome, error) -> {
-                    inFlight--;
-                    settle(batch, outcome == null ? new Outcome(null, error, PutOption.DEFAULT) : outcome);
-                    pump();
-                }, thread);
+        // The request is built on the committer's thread, which owns the rooms' known revisions.
+        CompletableFuture<PutOption> lease = history.putOption();
+        CompletableFuture<Outcome> sent = lease.isDone() && !lease.isCompletedExceptionally()
+                ? send(batch, lease.join().getLeaseId())
+                : lease.thenComposeAsync(granted -> send(batch, granted.getLeaseId()), thread);
+        sent.whenCompleteAsync((outcome, error) -> {
+            inFlight--;
+            settle(batch, outcome == null ? new Outcome(null, error, 0) : outcome);
+            pump();
+        }, thread);
+    }
+
+    private CompletableFuture<Outcome> send(RoomBatch batch, long lease) {
+        return etcd.direct().txn(batch.request(lease)).handle((response, error) -> new Outcome(response, error, lease));
     }
 
     /** A transaction's response, or its error, and the history lease it used. */
-    private record Outcome(TxnResponse response, Throwable error, PutOption lease) {
+    private record Outcome(TxnResponse response, Throwable error, long lease) {
+    }
+
+    private ByteString stateKey(RoomId id) {
+        return DirectKv.wrap(etcd.keys().roomState(id.ns(), id.room()).getBytes(StandardCharsets.UTF_8));
     }
 
     private void settle(RoomBatch batch, Outcome outcome) {
         if (outcome.error() != null) {
             if (LeaseBuckets.isLeaseGone(outcome.error())) {
-                history.forget(outcome.lease().getLeaseId());
+                history.forget(outcome.lease());
                 batch.parts().forEach(part -> release(part.room(), 0));
                 return;
             }
@@ -315,7 +327,7 @@ public final class RoomCommitter implements AutoCloseable {
             return;
         }
         TxnResponse response = outcome.response();
-        if (response.isSucceeded()) {
+        if (response.getSucceeded()) {
             long revision = response.getHeader().getRevision();
             committedEvents.add(batch.events());
             for (RoomBatch.Part part : batch.parts()) {
@@ -334,10 +346,9 @@ public final class RoomCommitter implements AutoCloseable {
             return;
         }
         conflicts.increment();
-        List<GetResponse> fresh = response.getGetResponses();
         for (int i = 0; i < batch.parts().size(); i++) {
             Room room = batch.parts().get(i).room();
-            RoomRecord now = recordOf(fresh.get(i));
+            RoomRecord now = recordOf(response.getResponses(i).getResponseRange());
             boolean lost = now.modRevision() != room.known.modRevision();
             learn(room, now);
             if (!lost) {
@@ -423,12 +434,12 @@ public final class RoomCommitter implements AutoCloseable {
         return cause.toString();
     }
 
-    private RoomRecord recordOf(GetResponse response) {
-        if (response.getKvs().isEmpty()) {
+    private RoomRecord recordOf(RangeResponse response) {
+        if (response.getKvsCount() == 0) {
             return new RoomRecord(0, JsonNodeFactory.instance.objectNode(), 2, 0);
         }
-        KeyValue kv = response.getKvs().getFirst();
-        byte[] stored = kv.getValue().getBytes();
+        KeyValue kv = response.getKvs(0);
+        byte[] stored = kv.getValue().toByteArray();
         try {
             JsonNode tree = json.mapper().readTree(stored);
             return new RoomRecord(tree.path("seq").asLong(), tree.path("state"), stored.length, kv.getModRevision());

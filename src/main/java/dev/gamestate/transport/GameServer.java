@@ -61,7 +61,8 @@ public final class GameServer implements AutoCloseable {
         Welcome.Limits welcomeLimits = new Welcome.Limits(limits.maxFrameBytes(), limits.messagesPerSecond(),
                 limits.outboundBufferBytes(), config.messaging().maxTextLength(), config.rooms().maxStateBytes());
         this.dispatcher = new RequestDispatcher(codec, registry, metrics, clock);
-        OutboundLanes lanes = new OutboundLanes(config.server().flushInterval(), metrics);
+        OutboundLanes lanes = new OutboundLanes(FlushPacing.of(config.server().flushInterval(),
+                config.server().maxFlushInterval(), config.server().flushesPerSecond()), metrics);
         PendingHandshakes handshakes = new PendingHandshakes(config.server().maxPendingHandshakes());
         metrics.watch(handshakes);
         WebSocketFrameHandler.Shared shared = new WebSocketFrameHandler.Shared(codec, dispatcher, sessions,

@@ -19,10 +19,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * recipients), so one event to a thousand subscribers costs each loop one hand-over, one task and one
  * flush per socket, not a task and a syscall per delivery.
  *
- * <p>Fan-out flushes are consolidated further by {@code server.flushInterval}: a socket is flushed at
- * once when it was not flushed for that long (a quiet socket gets its frame without delay), otherwise
- * when the lane's one flush timer fires, at most that interval later, together with everything
- * written to it meanwhile. A reply or a direct message is flushed in the run that wrote it.
+ * <p>Fan-out flushes are consolidated further by the lane's flush interval ({@code server.flushInterval},
+ * growing towards {@code server.maxFlushInterval} while the lane flushes more than its budget, see
+ * {@link FlushPacer}): a socket is flushed at once when it was not flushed for that long (a quiet
+ * socket gets its frame without delay), otherwise when the lane's one flush timer fires, at most that
+ * interval later, together with everything written to it meanwhile. A reply or a direct message is
+ * flushed in the run that wrote it.
  *
  * <p>Bounds: a frame for one connection counts against that connection's budget (see
  * {@link WsConnection#send}); fan-out items count against the lane's, and while the lane holds more
@@ -53,7 +55,7 @@ final class OutboundLane implements Runnable {
     }
 
     private final EventLoop loop;
-    private final long flushIntervalNanos;
+    private final FlushPacer pacer;
     private final TransportMetrics metrics;
     private final Queue<Item> queue = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -69,10 +71,16 @@ final class OutboundLane implements Runnable {
     private byte[] framedUtf8;
     private ByteBuf framed;
 
-    OutboundLane(EventLoop loop, long flushIntervalNanos, TransportMetrics metrics) {
+    OutboundLane(EventLoop loop, FlushPacing pacing, TransportMetrics metrics) {
         this.loop = loop;
-        this.flushIntervalNanos = flushIntervalNanos;
+        this.pacer = new FlushPacer(pacing.baseNanos(), pacing.maxNanos(), pacing.flushesPerSecond(),
+                loop.ticker().nanoTime());
         this.metrics = metrics;
+    }
+
+    /** The interval a busy socket's fan-out waits now, in nanoseconds. */
+    long flushIntervalNanos() {
+        return pacer.intervalNanos();
     }
 
     /** Queues a frame for {@code connection}, whose channel must belong to this lane's loop. */
@@ -199,10 +207,13 @@ final class OutboundLane implements Runnable {
             return;
         }
         long now = loop.ticker().nanoTime();
+        int flushed = 0;
         for (WsConnection connection : urgent) {
-            connection.flushQueued(now);
+            flushed += connection.flushQueued(now) ? 1 : 0;
         }
         urgent.clear();
+        pacer.flushed(flushed, now);
+        metrics.flushes(flushed);
     }
 
     /**
@@ -214,26 +225,33 @@ final class OutboundLane implements Runnable {
             return;
         }
         long now = loop.ticker().nanoTime(); // the loop's clock, the one its timers run on
+        long interval = pacer.intervalNanos();
+        int flushed = 0;
         for (WsConnection connection : dirty) {
-            if (flushIntervalNanos == 0 || now - connection.lastFlushNanos() >= flushIntervalNanos) {
-                connection.flushQueued(now);
+            if (interval == 0 || now - connection.lastFlushNanos() >= interval) {
+                flushed += connection.flushQueued(now) ? 1 : 0;
             } else {
                 deferred.add(connection);
             }
         }
         dirty.clear();
+        pacer.flushed(flushed, now);
+        metrics.flushes(flushed);
         if (!deferred.isEmpty() && !flushScheduled) {
             flushScheduled = true;
-            loop.schedule(flushTask, flushIntervalNanos, TimeUnit.NANOSECONDS);
+            loop.schedule(flushTask, interval, TimeUnit.NANOSECONDS);
         }
     }
 
     private void flushDeferred() {
         flushScheduled = false;
         long now = loop.ticker().nanoTime();
+        int flushed = 0;
         for (WsConnection connection : deferred) {
-            connection.flushQueued(now);
+            flushed += connection.flushQueued(now) ? 1 : 0;
         }
         deferred.clear();
+        pacer.flushed(flushed, now);
+        metrics.flushes(flushed);
     }
 }

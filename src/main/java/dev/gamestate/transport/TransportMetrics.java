@@ -19,6 +19,7 @@ public final class TransportMetrics {
     private final Counter framesIn;
     private final Counter framesOut;
     private final Counter bytesOut;
+    private final Counter flushes;
     private final Counter connectionsOpened;
     private final Counter upgradesRefused;
     private final Counter handshakesRefused;
@@ -35,6 +36,8 @@ public final class TransportMetrics {
         framesOut = Counter.builder("gamestate.frames.out").description("frames written to clients").register(registry);
         bytesOut = Counter.builder("gamestate.frames.out.bytes").baseUnit("bytes")
                 .description("bytes of frames written to clients").register(registry);
+        flushes = Counter.builder("gamestate.outbound.flushes")
+                .description("socket flushes (writev calls) of fan-out and replies").register(registry);
         connectionsOpened = Counter.builder("gamestate.sessions.opened").register(registry);
         upgradesRefused = Counter.builder("gamestate.upgrades.refused").register(registry);
         handshakesRefused = Counter.builder("gamestate.handshakes.refused")
@@ -59,6 +62,21 @@ public final class TransportMetrics {
         if (frames > 0) {
             framesOut.increment(frames);
             bytesOut.increment(bytes);
+        }
+    }
+
+    /** Registers the gauge of the longest fan-out flush interval of the lanes (see FlushPacer). */
+    void flushInterval(java.util.function.LongSupplier nanos) {
+        Gauge.builder("gamestate.outbound.flush.interval", () -> nanos.getAsLong() / 1e9)
+                .baseUnit("seconds")
+                .description("longest wait of a busy socket's fan-out before its flush, over the event loops")
+                .register(registry);
+    }
+
+    /** Counts socket flushes of the lanes. */
+    void flushes(int count) {
+        if (count > 0) {
+            flushes.increment(count);
         }
     }
 

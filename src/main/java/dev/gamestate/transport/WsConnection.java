@@ -221,13 +221,15 @@ final class WsConnection implements Connection {
         return true;
     }
 
-    /** Flushes what the lane wrote, at {@code nowNanos} on the loop's clock. On the loop. */
-    void flushQueued(long nowNanos) {
-        if (dirty) {
-            dirty = false;
-            lastFlushNanos = nowNanos;
-            frameOutput.flush();
+    /** Flushes what the lane wrote, at {@code nowNanos} on the loop's clock; false when nothing was. On the loop. */
+    boolean flushQueued(long nowNanos) {
+        if (!dirty) {
+            return false;
         }
+        dirty = false;
+        lastFlushNanos = nowNanos;
+        frameOutput.flush();
+        return true;
     }
 
     /** When the lane last flushed this socket, on the loop's clock. On the loop. */

@@ -33,6 +33,10 @@ class EtcdTlsIT {
         try (Etcd tlsEtcd = Etcd.create(config)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> tlsEtcd.ping().join());
             assertThat(tlsEtcd.ping().join()).isTrue();
+            // The room path's own channel (DirectKv) speaks TLS with the same files.
+            io.etcd.jetcd.api.RangeRequest read = io.etcd.jetcd.api.RangeRequest.newBuilder()
+                    .setKey(DirectKv.wrap(new byte[] {'/'})).setCountOnly(true).build();
+            assertThat(tlsEtcd.direct().range(read).join().hasHeader()).isTrue();
         }
     }
 
