@@ -27,9 +27,11 @@ import dev.gamestate.transport.OpsEndpoints;
 import dev.gamestate.transport.Ping;
 import dev.gamestate.transport.SessionRegistry;
 import dev.gamestate.transport.TransportMetrics;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -125,7 +127,8 @@ public final class GameNode implements AutoCloseable {
         SerialExecutor roomsThread = SerialExecutor.start("gamestate-rooms", 65_536);
         closeInReverse.add(roomsThread);
         RoomCommitter committer = new RoomCommitter(etcd, json, config.rooms(),
-                new LeaseBuckets(etcd, config.rooms().historyTtl(), clock), roomsThread, scheduler);
+                new LeaseBuckets(etcd, config.rooms().historyTtl(), clock), roomsThread, scheduler,
+                committerTimings(meters));
         closeInReverse.add(committer);
         meterCommitter(meters, committer, roomsThread);
 
@@ -202,6 +205,32 @@ public final class GameNode implements AutoCloseable {
                 .description("room events committed").register(meters);
         FunctionCounter.builder("gamestate.rooms.conflicts", committer, RoomCommitter::conflicts)
                 .description("room write transactions that lost a compare to another writer").register(meters);
+    }
+
+    private static RoomCommitter.Timings committerTimings(MeterRegistry meters) {
+        Timer transactions = Timer.builder("gamestate.rooms.txn")
+                .description("room write transactions, from send to etcd's answer")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(meters);
+        DistributionSummary batch = DistributionSummary.builder("gamestate.rooms.txn.events")
+                .description("room events per write transaction").baseUnit("events")
+                .publishPercentileHistogram().minimumExpectedValue(1.0).maximumExpectedValue(128.0).register(meters);
+        Timer appends = Timer.builder("gamestate.rooms.append")
+                .description("room appends, from queued on the committer to committed in etcd")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(meters);
+        return new RoomCommitter.Timings() {
+            @Override
+            public void transaction(long nanos, int events) {
+                transactions.record(nanos, TimeUnit.NANOSECONDS);
+                batch.record(events);
+            }
+
+            @Override
+            public void append(long nanos) {
+                appends.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        };
     }
 
     private void awaitEtcd(Etcd etcd) {

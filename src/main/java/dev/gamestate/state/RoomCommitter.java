@@ -89,8 +89,29 @@ public final class RoomCommitter implements AutoCloseable {
         Step next(long seq, JsonNode state);
     }
 
-    /** An append waiting for its commit. */
-    record Pending(Append append, CompletableFuture<Long> done) {
+    /** An append waiting for its commit, since {@code queuedNanos} ({@link System#nanoTime}). */
+    record Pending(Append append, CompletableFuture<Long> done, long queuedNanos) {
+    }
+
+    /** Where the committer reports how long its work takes (the node turns these into metrics). */
+    public interface Timings {
+
+        /** Reports nothing. */
+        Timings NONE = new Timings() {
+            @Override
+            public void transaction(long nanos, int events) {
+            }
+
+            @Override
+            public void append(long nanos) {
+            }
+        };
+
+        /** A write transaction of {@code events} events took {@code nanos} from send to answer. */
+        void transaction(long nanos, int events);
+
+        /** An append was committed {@code nanos} after it was queued. */
+        void append(long nanos);
     }
 
     /** One room's queue and what this node knows of it. Touched only on the committer's thread. */
@@ -131,6 +152,7 @@ public final class RoomCommitter implements AutoCloseable {
     private final LeaseBuckets history;
     private final SerialExecutor thread;
     private final ScheduledExecutorService scheduler;
+    private final Timings timings;
     // Access order: the eldest entry is the room used least recently.
     private final LinkedHashMap<RoomId, Room> rooms = new LinkedHashMap<>(64, 0.75f, true);
     private final ArrayDeque<Room> ready = new ArrayDeque<>();
@@ -147,6 +169,13 @@ public final class RoomCommitter implements AutoCloseable {
      */
     public RoomCommitter(Etcd etcd, JsonValues json, GameConfig.Rooms config, LeaseBuckets history,
                          SerialExecutor thread, ScheduledExecutorService scheduler) {
+        this(etcd, json, config, history, thread, scheduler, Timings.NONE);
+    }
+
+    /** As above, reporting how long transactions and appends take to {@code timings}. */
+    public RoomCommitter(Etcd etcd, JsonValues json, GameConfig.Rooms config, LeaseBuckets history,
+                         SerialExecutor thread, ScheduledExecutorService scheduler, Timings timings) {
+        this.timings = timings;
         this.etcd = etcd;
         this.json = json;
         this.config = config;
@@ -163,7 +192,8 @@ public final class RoomCommitter implements AutoCloseable {
      */
     public CompletableFuture<Long> append(Namespace ns, String room, Append append) {
         CompletableFuture<Long> done = new CompletableFuture<>();
-        if (!thread.tryExecute(() -> enqueue(new RoomId(ns, room), new Pending(append, done)))) {
+        Pending pending = new Pending(append, done, System.nanoTime());
+        if (!thread.tryExecute(() -> enqueue(new RoomId(ns, room), pending))) {
             done.completeExceptionally(new GameException(ErrorCode.UNAVAILABLE,
                     "this node has too many room writes queued; retry", RETRY_AFTER_MS));
         }
@@ -297,7 +327,12 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     private CompletableFuture<Outcome> send(RoomBatch batch, long lease) {
-        return etcd.direct().txn(batch.request(lease)).handle((response, error) -> new Outcome(response, error, lease));
+        TxnRequest request = batch.request(lease);
+        long sent = System.nanoTime();
+        return etcd.direct().txn(request).handle((response, error) -> {
+            timings.transaction(System.nanoTime() - sent, batch.events());
+            return new Outcome(response, error, lease);
+        });
     }
 
     /** A transaction's response, or its error, and the history lease it used. */
@@ -334,9 +369,11 @@ public final class RoomCommitter implements AutoCloseable {
                 Room room = part.room();
                 learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision));
                 long seq = part.firstSeq();
+                long now = System.nanoTime();
                 for (Pending taken : part.taken()) {
                     room.pending.poll();
                     pendingAppends--;
+                    timings.append(now - taken.queuedNanos());
                     taken.done().complete(seq++);
                 }
                 room.conflicts = 0;
