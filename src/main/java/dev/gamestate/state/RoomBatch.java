@@ -31,7 +31,7 @@ final class RoomBatch {
     static final int MAX_BYTES = 1 << 20;
 
     /** One room's part: the appends it takes, in order, and what they make of the room. */
-    record Part(RoomCommitter.Room room, List<RoomCommitter.Pending> taken, long firstSeq, long lastSeq,
+    record Part(RoomQueue room, List<PendingAppend> taken, long firstSeq, long lastSeq,
                 JsonNode state, byte[] storedRoom, List<byte[]> frames) {
     }
 
@@ -85,7 +85,7 @@ final class RoomBatch {
      * known. An append that refuses (throws {@link GameException}) fails alone, leaves its queue and
      * leaves the room as it was.
      */
-    Added add(RoomCommitter.Room room) {
+    Added add(RoomQueue room) {
         if (parts.size() >= MAX_OPS) {
             return Added.FULL;
         }
@@ -93,10 +93,10 @@ final class RoomBatch {
         long seq = known.seq();
         JsonNode state = known.state();
         byte[] stateJson = null;
-        List<RoomCommitter.Pending> taken = new ArrayList<>();
+        List<PendingAppend> taken = new ArrayList<>();
         List<byte[]> frames = new ArrayList<>();
         int roomBytes = 0;
-        Iterator<RoomCommitter.Pending> pending = room.pending().iterator();
+        Iterator<PendingAppend> pending = room.pending().iterator();
         while (pending.hasNext()) {
             // This room's ops: the state put, the range delete, and one put per event. etcd refuses a
             // delete range that overlaps a put of the same transaction, so one room puts at most
@@ -104,7 +104,7 @@ final class RoomBatch {
             if (ops + frames.size() + 3 > MAX_OPS || frames.size() >= historySize) {
                 break;
             }
-            RoomCommitter.Pending next = pending.next();
+            PendingAppend next = pending.next();
             RoomCommitter.Step step;
             try {
                 step = next.append().next(seq, state);
@@ -142,7 +142,7 @@ final class RoomBatch {
     TxnRequest request(long historyLease) {
         TxnRequest.Builder txn = TxnRequest.newBuilder();
         for (Part part : parts) {
-            RoomCommitter.Room room = part.room();
+            RoomQueue room = part.room();
             long revision = room.known().modRevision();
             Compare.Builder compare = Compare.newBuilder().setKey(room.stateKey()).setResult(Compare.CompareResult.EQUAL);
             txn.addCompare(revision > 0
@@ -176,7 +176,7 @@ final class RoomBatch {
                 .setKey(key).setValue(DirectKv.wrap(value)).setLease(lease)).build();
     }
 
-    private ByteString logKey(RoomCommitter.Room room, long seq) {
+    private ByteString logKey(RoomQueue room, long seq) {
         return DirectKv.wrap(keys.roomEvent(room.id().ns(), room.id().room(), seq).getBytes(StandardCharsets.UTF_8));
     }
 

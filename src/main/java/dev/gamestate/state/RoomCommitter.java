@@ -89,10 +89,6 @@ public final class RoomCommitter implements AutoCloseable {
         Step next(long seq, JsonNode state);
     }
 
-    /** An append waiting for its commit, since {@code queuedNanos} ({@link System#nanoTime}). */
-    record Pending(Append append, CompletableFuture<Long> done, long queuedNanos) {
-    }
-
     /** Where the committer reports how long its work takes (the node turns these into metrics). */
     public interface Timings {
 
@@ -114,38 +110,6 @@ public final class RoomCommitter implements AutoCloseable {
         void append(long nanos);
     }
 
-    /** One room's queue and what this node knows of it. Touched only on the committer's thread. */
-    static final class Room {
-        private final RoomId id;
-        private final ByteString stateKey;
-        private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-        private RoomRecord known; // null: unknown, read before the next append
-        private boolean busy;     // in a transaction, a read or a backoff
-        private boolean queued;   // in the ready queue
-        private int conflicts;
-
-        Room(RoomId id, ByteString stateKey) {
-            this.id = id;
-            this.stateKey = stateKey;
-        }
-
-        RoomId id() {
-            return id;
-        }
-
-        ByteString stateKey() {
-            return stateKey;
-        }
-
-        ArrayDeque<Pending> pending() {
-            return pending;
-        }
-
-        RoomRecord known() {
-            return known;
-        }
-    }
-
     private final Etcd etcd;
     private final JsonValues json;
     private final GameConfig.Rooms config;
@@ -154,8 +118,8 @@ public final class RoomCommitter implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Timings timings;
     // Access order: the eldest entry is the room used least recently.
-    private final LinkedHashMap<RoomId, Room> rooms = new LinkedHashMap<>(64, 0.75f, true);
-    private final ArrayDeque<Room> ready = new ArrayDeque<>();
+    private final LinkedHashMap<RoomId, RoomQueue> rooms = new LinkedHashMap<>(64, 0.75f, true);
+    private final ArrayDeque<RoomQueue> ready = new ArrayDeque<>();
     private long warmBytes;
     private int inFlight;
     private volatile int pendingAppends;
@@ -192,7 +156,7 @@ public final class RoomCommitter implements AutoCloseable {
      */
     public CompletableFuture<Long> append(Namespace ns, String room, Append append) {
         CompletableFuture<Long> done = new CompletableFuture<>();
-        Pending pending = new Pending(append, done, System.nanoTime());
+        PendingAppend pending = new PendingAppend(append, done, System.nanoTime());
         if (!thread.tryExecute(() -> enqueue(new RoomId(ns, room), pending))) {
             done.completeExceptionally(new GameException(ErrorCode.UNAVAILABLE,
                     "this node has too many room writes queued; retry", RETRY_AFTER_MS));
@@ -231,18 +195,18 @@ public final class RoomCommitter implements AutoCloseable {
         return conflicts.sum();
     }
 
-    private void enqueue(RoomId id, Pending pending) {
-        Room room = rooms.get(id);
+    private void enqueue(RoomId id, PendingAppend pending) {
+        RoomQueue room = rooms.get(id);
         if (room == null) {
-            room = new Room(id, stateKey(id));
+            room = new RoomQueue(id, stateKey(id));
             rooms.put(id, room);
         }
-        if (room.pending.size() >= config.maxPendingWrites()) {
+        if (room.pending().size() >= config.maxPendingWrites()) {
             pending.done().completeExceptionally(new GameException(ErrorCode.UNAVAILABLE, "room " + id.room()
                     + " has " + config.maxPendingWrites() + " writes queued on this node; retry", RETRY_AFTER_MS));
             return;
         }
-        room.pending.add(pending);
+        room.pending().add(pending);
         pendingAppends++;
         readyIfPending(room);
         pump();
@@ -252,9 +216,9 @@ public final class RoomCommitter implements AutoCloseable {
     private void pump() {
         while (inFlight < MAX_IN_FLIGHT && !ready.isEmpty()) {
             RoomBatch batch = new RoomBatch(etcd.keys(), config.historySize());
-            List<Room> unknown = new ArrayList<>();
+            List<RoomQueue> unknown = new ArrayList<>();
             while (!ready.isEmpty()) {
-                Room room = ready.peek();
+                RoomQueue room = ready.peek();
                 if (room.known == null) {
                     if (unknown.size() == RoomBatch.MAX_OPS) {
                         break;
@@ -285,21 +249,21 @@ public final class RoomCommitter implements AutoCloseable {
         }
     }
 
-    private Room take() {
-        Room room = ready.poll();
+    private RoomQueue take() {
+        RoomQueue room = ready.poll();
         room.queued = false;
         return room;
     }
 
-    private void readRooms(List<Room> unknown) {
+    private void readRooms(List<RoomQueue> unknown) {
         TxnRequest.Builder reads = TxnRequest.newBuilder();
-        for (Room room : unknown) {
-            reads.addSuccess(RoomBatch.read(room.stateKey));
+        for (RoomQueue room : unknown) {
+            reads.addSuccess(RoomBatch.read(room.stateKey()));
         }
         etcd.direct().txn(reads.build()).whenCompleteAsync((response, error) -> {
             inFlight--;
             for (int i = 0; i < unknown.size(); i++) {
-                Room room = unknown.get(i);
+                RoomQueue room = unknown.get(i);
                 room.busy = false;
                 if (error != null) {
                     failAll(room, Etcd.unavailable(error));
@@ -366,12 +330,12 @@ public final class RoomCommitter implements AutoCloseable {
             long revision = response.getHeader().getRevision();
             committedEvents.add(batch.events());
             for (RoomBatch.Part part : batch.parts()) {
-                Room room = part.room();
+                RoomQueue room = part.room();
                 learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision));
                 long seq = part.firstSeq();
                 long now = System.nanoTime();
-                for (Pending taken : part.taken()) {
-                    room.pending.poll();
+                for (PendingAppend taken : part.taken()) {
+                    room.pending().poll();
                     pendingAppends--;
                     timings.append(now - taken.queuedNanos());
                     taken.done().complete(seq++);
@@ -384,7 +348,7 @@ public final class RoomCommitter implements AutoCloseable {
         }
         conflicts.increment();
         for (int i = 0; i < batch.parts().size(); i++) {
-            Room room = batch.parts().get(i).room();
+            RoomQueue room = batch.parts().get(i).room();
             RoomRecord now = recordOf(response.getResponses(i).getResponseRange());
             boolean lost = now.modRevision() != room.known.modRevision();
             learn(room, now);
@@ -394,7 +358,7 @@ public final class RoomCommitter implements AutoCloseable {
                 room.conflicts = 0;
                 room.busy = false;
                 failAll(room, new GameException(ErrorCode.UNAVAILABLE,
-                        "room " + room.id.room() + " is too busy right now; retry", RETRY_AFTER_MS));
+                        "room " + room.id().room() + " is too busy right now; retry", RETRY_AFTER_MS));
             } else {
                 // Jittered, growing backoff so that contending nodes stop colliding.
                 long cap = Math.min(100, 5L << Math.min(room.conflicts, 5));
@@ -404,7 +368,7 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     /** Makes a room available for the next batch, after {@code delayMs}. */
-    private void release(Room room, long delayMs) {
+    private void release(RoomQueue room, long delayMs) {
         if (delayMs == 0) {
             room.busy = false;
             readyIfPending(room);
@@ -417,34 +381,34 @@ public final class RoomCommitter implements AutoCloseable {
         }), delayMs, TimeUnit.MILLISECONDS);
     }
 
-    private void readyIfPending(Room room) {
-        if (!room.busy && !room.queued && !room.pending.isEmpty()) {
+    private void readyIfPending(RoomQueue room) {
+        if (!room.busy && !room.queued && !room.pending().isEmpty()) {
             room.queued = true;
             ready.add(room);
         }
     }
 
-    private void failAll(Room room, GameException error) {
+    private void failAll(RoomQueue room, GameException error) {
         forget(room);
-        while (!room.pending.isEmpty()) {
-            fail(room, room.pending.peek(), error);
+        while (!room.pending().isEmpty()) {
+            fail(room, room.pending().peek(), error);
         }
     }
 
-    private void fail(Room room, Pending pending, GameException error) {
-        if (room.pending.remove(pending)) {
+    private void fail(RoomQueue room, PendingAppend pending, GameException error) {
+        if (room.pending().remove(pending)) {
             pendingAppends--;
         }
         pending.done().completeExceptionally(error);
     }
 
-    private void learn(Room room, RoomRecord record) {
+    private void learn(RoomQueue room, RoomRecord record) {
         warmBytes += record.bytes() - (room.known == null ? 0 : room.known.bytes());
         room.known = record;
         evictIdle();
     }
 
-    private void forget(Room room) {
+    private void forget(RoomQueue room) {
         if (room.known != null) {
             warmBytes -= room.known.bytes();
             room.known = null;
@@ -453,10 +417,10 @@ public final class RoomCommitter implements AutoCloseable {
 
     /** Drops the least recently used idle rooms while the warm set is over its bounds. */
     private void evictIdle() {
-        Iterator<Room> eldest = rooms.values().iterator();
+        Iterator<RoomQueue> eldest = rooms.values().iterator();
         while ((rooms.size() > MAX_WARM_ROOMS || warmBytes > MAX_WARM_BYTES) && eldest.hasNext()) {
-            Room room = eldest.next();
-            if (!room.busy && room.pending.isEmpty()) {
+            RoomQueue room = eldest.next();
+            if (!room.busy && room.pending().isEmpty()) {
                 forget(room);
                 eldest.remove();
             }
