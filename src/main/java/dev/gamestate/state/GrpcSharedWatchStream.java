@@ -37,6 +37,12 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
     private final EtcdChannels channels;
     private final Executor delivery;
     private final ScheduledExecutorService timers;
+    /**
+     * Responses read from etcd and not yet through the delivery executor; etcd's stream waits past
+     * it. Well under the executor's bound, so handing a response over never waits.
+     */
+    static final int RESPONSE_WINDOW = 256;
+
     // Orders hand-offs to the delivery executor across streams: an old stream's last response is
     // queued before a new stream's first. Taken before this; watch() and cancel() never take it.
     private final Object handoff = new Object();
@@ -132,9 +138,13 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
         }
         Responses responses = new Responses(generation);
         try {
+            // Callbacks run on gRPC's transport thread (no hop to its executor); what they hand to
+            // the delivery executor is bounded by the stream's flow control (RESPONSE_WINDOW).
             WatchGrpc.newStub(channels.channel(endpoint))
+                    .withExecutor(Runnable::run)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(EtcdChannels.watchHeaders(currentToken)))
                     .watch(responses);
+            responses.session.request(RESPONSE_WINDOW - 1);
         } catch (RuntimeException e) {
             synchronized (this) {
                 if (session == responses.session) {
@@ -211,14 +221,27 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
                     }
                 }
             }
+            // The next response is asked for once this one is off our hands: delivered, or not
+            // to be delivered at all. etcd's stream waits meanwhile (HTTP/2 flow control).
             switch (answer) {
                 case StreamAnswer.Puts puts -> {
                     putsReceived.addAndGet(puts.puts().size());
-                    delivery.execute(() -> puts.watch().deliver(puts.puts()));
+                    delivery.execute(() -> {
+                        try {
+                            puts.watch().deliver(puts.puts());
+                        } finally {
+                            from.requestNext();
+                        }
+                    });
                 }
-                case StreamAnswer.Ended ended -> delivery.execute(() -> ended.watch().end(ended.end()));
-                default -> {
-                }
+                case StreamAnswer.Ended ended -> delivery.execute(() -> {
+                    try {
+                        ended.watch().end(ended.end());
+                    } finally {
+                        from.requestNext();
+                    }
+                });
+                default -> from.requestNext();
             }
         }
     }
@@ -271,7 +294,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
         channels.close();
     }
 
-    /** One stream's callbacks, on gRPC's threads, one at a time. */
+    /** One stream's callbacks, on gRPC's transport thread, one at a time. */
     private final class Responses implements ClientResponseObserver<WatchRequest, WatchResponse> {
 
         private final long tokenGeneration;
@@ -283,6 +306,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
 
         @Override
         public void beforeStart(ClientCallStreamObserver<WatchRequest> requests) {
+            requests.disableAutoInboundFlowControl(); // one response asked for at the start; open() asks the rest
             // Before the call starts, so no callback can come before the session exists.
             synchronized (GrpcSharedWatchStream.this) {
                 session = new WatchSession(requests, tokenGeneration);

@@ -185,6 +185,16 @@ final class WatchSession {
                 .setCancelRequest(WatchCancelRequest.newBuilder().setWatchId(id)).build());
     }
 
+    /** Asks etcd for one more response on this stream (flow control); any thread. */
+    void requestNext() {
+        request(1);
+    }
+
+    /** Asks etcd for {@code count} more responses on this stream; any thread. */
+    void request(int count) {
+        requests.request(count);
+    }
+
     /** Ends the stream from this side; no more answers are read. */
     void close() {
         requests.cancel("watch stream closed", null);

@@ -52,6 +52,36 @@ class SharedWatchStreamIT {
     }
 
     @Test
+    void aStalledConsumerHoldsEtcdsStreamBackAtTheResponseWindowAndLosesNothing() throws Exception {
+        java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+        delivery.execute(() -> {
+            try {
+                stalled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        RecordingWatchListener listener = new RecordingWatchListener();
+        stream.watchPrefix(room(0), revision() + 1, listener);
+        await().atMost(PATIENCE).until(() -> metric(EtcdMetrics.WATCHERS) == 1);
+        int writes = 2 * GrpcSharedWatchStream.RESPONSE_WINDOW + 100;
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < writes; i++) {
+            written.add(room(0) + i);
+            kv.put(Keys.bytes(written.getLast()), Keys.bytes("{}")).join();
+        }
+
+        // etcd keeps the rest: the consumer's queue holds no more than the window asked for.
+        await().atMost(PATIENCE).during(Duration.ofMillis(500))
+                .until(() -> delivery.depth() <= GrpcSharedWatchStream.RESPONSE_WINDOW + 1);
+        assertThat(listener.keys).isEmpty();
+        stalled.countDown();
+
+        await().atMost(PATIENCE).until(() -> listener.keys.size() >= writes);
+        assertThat(listener.keys).containsExactlyElementsOf(written);
+    }
+
+    @Test
     void fiveHundredWatchesShareOneStreamAndEachGetsExactlyItsOwnKeysInOrder() {
         int rooms = 500;
         long from = revision() + 1;
