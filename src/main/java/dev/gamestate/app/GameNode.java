@@ -132,7 +132,8 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(committer);
         meterCommitter(meters, committer, roomsThread);
 
-        // The watches' consumer: fans events out off gRPC's thread. 4096 responses of back pressure.
+        // The watches' consumer: fans events out off gRPC's thread. The watch stream keeps at most 256
+        // responses here (flow control); the rest of the bound is for resyncs and ends.
         SerialExecutor streamThread = SerialExecutor.start("gamestate-stream", 4096);
         closeInReverse.add(streamThread);
         Gauge.builder("gamestate.stream.queued", streamThread::depth)
