@@ -14,7 +14,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
  * The whole pipeline in one place:
  * <pre>
  * HttpServerCodec → HttpObjectAggregator → HttpRouter (upgrade gate, ops, admin)
- *   → WebSocketServerProtocolHandler (handshake, ping/pong, close, UTF-8 check, 1009 on big frames)
+ *   → FrameGate (every frame's rate, pongs within the outbound budget, fragment count, close codes)
+ *   → WebSocketServerProtocolHandler (handshake, close handshake, UTF-8 check)
  *   → WebSocketFrameAggregator (fragments, bounded by limits.maxFrameBytes)
  *   → WebSocketFrameHandler (one per connection)
  * </pre>
@@ -42,12 +43,16 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
                 .checkStartsWith(true)
                 .handleCloseFrames(true)
                 .dropPongFrames(true)
+                // Every close frame the server sends is one it chose: no default 1000 on a plain close
+                // (it would answer a malformed close frame with 1000, where RFC 6455 wants 1002/1007).
+                .sendCloseFrame(null)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(maxFrameBytes)
                         .allowExtensions(false)
                         .withUTF8Validator(true)
-                        .closeOnProtocolViolation(true)
+                        // Violations are answered by WebSocketFrameHandler, with the violation's code.
+                        .closeOnProtocolViolation(false)
                         .build())
                 .build();
     }
@@ -68,8 +73,11 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
         p.addLast(ROUTER, router);
+        RateLimiter limiter = new RateLimiter(shared.messagesPerSecond(), shared.maxViolations(), System.nanoTime());
+        FrameGate gate = new FrameGate(limiter);
+        p.addLast("frame-gate", gate);
         p.addLast("websocket", new WebSocketServerProtocolHandler(wsConfig));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
-        p.addLast("session", new WebSocketFrameHandler(shared));
+        p.addLast("session", new WebSocketFrameHandler(shared, gate, limiter));
     }
 }
