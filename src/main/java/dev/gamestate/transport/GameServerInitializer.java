@@ -3,6 +3,7 @@ package dev.gamestate.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -26,6 +27,10 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
 
     /** HTTP bodies (admin API) and upgrade requests are small; bound what is buffered. */
     private static final int MAX_HTTP_BODY = 2 * 1024 * 1024;
+    /** The longest request line read (method, path and query: a token in the query counts). */
+    static final int MAX_REQUEST_LINE = 8192;
+    /** The most header bytes a request may carry. */
+    static final int MAX_HEADER_BYTES = 8192;
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     private static final String ROUTER = "router";
 
@@ -70,7 +75,9 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline p = channel.pipeline();
-        p.addLast("http", new HttpServerCodec());
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
         p.addLast(ROUTER, router);
         RateLimiter limiter = new RateLimiter(shared.messagesPerSecond(), shared.maxViolations(), System.nanoTime());
