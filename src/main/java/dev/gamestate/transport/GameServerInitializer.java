@@ -10,18 +10,21 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.time.Duration;
 
 /**
  * The whole pipeline in one place:
  * <pre>
- * HttpServerCodec → HttpObjectAggregator → HttpRouter (upgrade gate, ops, admin)
+ * HttpServerCodec → HttpObjectAggregator → RequestDeadline (server.handshakeTimeout; a pending-handshake slot)
+ *   → HttpRouter (upgrade gate, ops, admin)
  *   → FrameGate (every frame's rate, pongs within the outbound budget, fragment count, close codes)
  *   → WebSocketServerProtocolHandler (handshake, close handshake, UTF-8 check)
  *   → WebSocketFrameAggregator (fragments, bounded by limits.maxFrameBytes)
  *   → WebSocketFrameHandler (one per connection)
  * </pre>
  * Once upgraded, only the WebSocket handlers stay: Netty's handshaker swaps the HTTP codec for its
- * frame decoder and encoder and drops the aggregator, and {@link #upgraded} drops the router.
+ * frame decoder and encoder and drops the aggregator, and {@link #upgraded} drops the deadline and the
+ * router.
  */
 final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -34,13 +37,18 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     private static final String ROUTER = "router";
 
+    private static final String DEADLINE = "request-deadline";
+
     private final HttpRouter router;
     private final WebSocketFrameHandler.Shared shared;
     private final WebSocketServerProtocolConfig wsConfig;
     private final int maxFrameBytes;
+    private final long requestTimeoutNanos;
 
-    GameServerInitializer(HttpRouter router, WebSocketFrameHandler.Shared shared, int maxFrameBytes) {
+    GameServerInitializer(HttpRouter router, WebSocketFrameHandler.Shared shared, int maxFrameBytes,
+                          Duration requestTimeout) {
         this.router = router;
+        this.requestTimeoutNanos = requestTimeout.toNanos();
         this.shared = shared;
         this.maxFrameBytes = maxFrameBytes;
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
@@ -70,6 +78,9 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
         if (pipeline.get(ROUTER) != null) {
             pipeline.remove(ROUTER);
         }
+        if (pipeline.get(DEADLINE) != null) {
+            pipeline.remove(DEADLINE);
+        }
     }
 
     @Override
@@ -79,6 +90,7 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
                 .setMaxInitialLineLength(MAX_REQUEST_LINE)
                 .setMaxHeaderSize(MAX_HEADER_BYTES)));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        p.addLast(DEADLINE, new RequestDeadline(requestTimeoutNanos, shared.handshakes(), shared.metrics()));
         p.addLast(ROUTER, router);
         RateLimiter limiter = new RateLimiter(shared.messagesPerSecond(), shared.maxViolations(), System.nanoTime());
         FrameGate gate = new FrameGate(limiter);

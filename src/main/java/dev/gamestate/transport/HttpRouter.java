@@ -73,7 +73,10 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = new QueryStringDecoder(request.uri()).path();
         if (path.startsWith(UpgradeGate.REAL_TIME_PREFIX)) {
             upgrade(ctx, request);
-        } else if (path.equals("/healthz")) {
+            return;
+        }
+        handshakes.finish(ctx.channel()); // plain HTTP: no handshake to wait for
+        if (path.equals("/healthz")) {
             HttpResponses.json(ctx, request, HttpResponseStatus.OK, OK);
         } else if (path.equals("/readyz")) {
             ready(ctx, request);
@@ -162,6 +165,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
             message = "not a valid HTTP request";
         }
         LOG.debug("undecodable HTTP request: {}", cause.toString());
+        handshakes.finish(ctx.channel());
         metrics.refused();
         HttpResponses.json(ctx, request, status, codec.httpError(ErrorCode.BAD_REQUEST, message));
     }
