@@ -120,6 +120,11 @@ final class OutboundLane implements Runnable {
         }
     }
 
+    /** Stops watching {@code connection}, whose channel closed: nothing here keeps it reachable. */
+    void forgetCongested(WsConnection connection) {
+        congested.remove(connection);
+    }
+
     /** True while the fan-out queued here passes {@link #BACKLOG_BYTES}. */
     boolean backlogged() {
         return fanOutBytes.get() > BACKLOG_BYTES;

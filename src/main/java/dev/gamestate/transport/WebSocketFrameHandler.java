@@ -161,6 +161,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
+            connection.closed();
             shared.sessions().remove(connection);
             for (ConnectionListener listener : shared.listeners()) {
                 try {

@@ -130,6 +130,14 @@ final class WsConnection implements Connection {
         return true;
     }
 
+    /** The channel closed: lets go of what still refers to this connection. On the loop. */
+    void closed() {
+        if (congestionSeen) {
+            congestionSeen = false;
+            lane.forgetCongested(this);
+        }
+    }
+
     /** What to run when the connection drained after being congested. */
     void onDrained(Runnable listener) {
         this.onDrained = listener;
