@@ -58,6 +58,7 @@ final class ConfigBinder {
                 r.string("host"),
                 r.intValue("port", 0, 65535),
                 r.intValue("maxPendingHandshakes", 1, 1_000_000),
+                r.duration("handshakeTimeout", Duration.ofMillis(100), Duration.ofMinutes(5)),
                 origins,
                 r.duration("shutdownTimeout", MILLI, Duration.ofMinutes(10)),
                 nodeId,

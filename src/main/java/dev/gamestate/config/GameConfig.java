@@ -27,6 +27,7 @@ public record GameConfig(
             String host,
             int port,
             int maxPendingHandshakes,
+            Duration handshakeTimeout,
             List<String> allowedOrigins,
             Duration shutdownTimeout,
             String nodeId,

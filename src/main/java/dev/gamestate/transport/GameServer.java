@@ -72,7 +72,8 @@ public final class GameServer implements AutoCloseable {
                 ops.scrape());
         HttpRouter router = new HttpRouter(new UpgradeGate(config.server().allowedOrigins(), players, guests),
                 handshakes, codec, withDrain, admin, metrics);
-        this.initializer = new GameServerInitializer(router, shared, limits.maxFrameBytes());
+        this.initializer = new GameServerInitializer(router, shared, limits.maxFrameBytes(),
+                config.server().handshakeTimeout());
     }
 
     /** Binds the listener; returns the bound address (port 0 in the config picks a free port). */

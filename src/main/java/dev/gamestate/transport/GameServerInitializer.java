@@ -3,38 +3,52 @@ package dev.gamestate.transport;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.time.Duration;
 
 /**
  * The whole pipeline in one place:
  * <pre>
- * HttpServerCodec → HttpObjectAggregator → HttpRouter (upgrade gate, ops, admin)
- *   → WebSocketServerProtocolHandler (handshake, ping/pong, close, UTF-8 check, 1009 on big frames)
+ * HttpServerCodec → HttpObjectAggregator → RequestDeadline (server.handshakeTimeout; a pending-handshake slot)
+ *   → HttpRouter (upgrade gate, ops, admin)
+ *   → FrameGate (every frame's rate, pongs within the outbound budget, fragment count, close codes)
+ *   → WebSocketServerProtocolHandler (handshake, close handshake, UTF-8 check)
  *   → WebSocketFrameAggregator (fragments, bounded by limits.maxFrameBytes)
  *   → WebSocketFrameHandler (one per connection)
  * </pre>
  * Once upgraded, only the WebSocket handlers stay: Netty's handshaker swaps the HTTP codec for its
- * frame decoder and encoder and drops the aggregator, and {@link #upgraded} drops the router.
+ * frame decoder and encoder and drops the aggregator, and {@link #upgraded} drops the deadline and the
+ * router.
  */
 final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
 
     /** HTTP bodies (admin API) and upgrade requests are small; bound what is buffered. */
     private static final int MAX_HTTP_BODY = 2 * 1024 * 1024;
+    /** The longest request line read (method, path and query: a token in the query counts). */
+    static final int MAX_REQUEST_LINE = 8192;
+    /** The most header bytes a request may carry. */
+    static final int MAX_HEADER_BYTES = 8192;
     private static final long HANDSHAKE_TIMEOUT_MS = 10_000;
     private static final String ROUTER = "router";
+
+    private static final String DEADLINE = "request-deadline";
 
     private final HttpRouter router;
     private final WebSocketFrameHandler.Shared shared;
     private final WebSocketServerProtocolConfig wsConfig;
     private final int maxFrameBytes;
+    private final long requestTimeoutNanos;
 
-    GameServerInitializer(HttpRouter router, WebSocketFrameHandler.Shared shared, int maxFrameBytes) {
+    GameServerInitializer(HttpRouter router, WebSocketFrameHandler.Shared shared, int maxFrameBytes,
+                          Duration requestTimeout) {
         this.router = router;
+        this.requestTimeoutNanos = requestTimeout.toNanos();
         this.shared = shared;
         this.maxFrameBytes = maxFrameBytes;
         this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
@@ -42,12 +56,16 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
                 .checkStartsWith(true)
                 .handleCloseFrames(true)
                 .dropPongFrames(true)
+                // Every close frame the server sends is one it chose: no default 1000 on a plain close
+                // (it would answer a malformed close frame with 1000, where RFC 6455 wants 1002/1007).
+                .sendCloseFrame(null)
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(maxFrameBytes)
                         .allowExtensions(false)
                         .withUTF8Validator(true)
-                        .closeOnProtocolViolation(true)
+                        // Violations are answered by WebSocketFrameHandler, with the violation's code.
+                        .closeOnProtocolViolation(false)
                         .build())
                 .build();
     }
@@ -60,16 +78,25 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
         if (pipeline.get(ROUTER) != null) {
             pipeline.remove(ROUTER);
         }
+        if (pipeline.get(DEADLINE) != null) {
+            pipeline.remove(DEADLINE);
+        }
     }
 
     @Override
     protected void initChannel(SocketChannel channel) {
         ChannelPipeline p = channel.pipeline();
-        p.addLast("http", new HttpServerCodec());
+        p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(MAX_REQUEST_LINE)
+                .setMaxHeaderSize(MAX_HEADER_BYTES)));
         p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_BODY));
+        p.addLast(DEADLINE, new RequestDeadline(requestTimeoutNanos, shared.handshakes(), shared.metrics()));
         p.addLast(ROUTER, router);
+        RateLimiter limiter = new RateLimiter(shared.messagesPerSecond(), shared.maxViolations(), System.nanoTime());
+        FrameGate gate = new FrameGate(limiter);
+        p.addLast("frame-gate", gate);
         p.addLast("websocket", new WebSocketServerProtocolHandler(wsConfig));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
-        p.addLast("session", new WebSocketFrameHandler(shared));
+        p.addLast("session", new WebSocketFrameHandler(shared, gate, limiter));
     }
 }

@@ -18,6 +18,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
@@ -63,10 +65,18 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (request.decoderResult().isFailure()) {
+            // What was read of it may miss any header (Origin, Authorization): never serve it.
+            undecodable(ctx, request, request.decoderResult().cause());
+            return;
+        }
         String path = new QueryStringDecoder(request.uri()).path();
         if (path.startsWith(UpgradeGate.REAL_TIME_PREFIX)) {
             upgrade(ctx, request);
-        } else if (path.equals("/healthz")) {
+            return;
+        }
+        handshakes.finish(ctx.channel()); // plain HTTP: no handshake to wait for
+        if (path.equals("/healthz")) {
             HttpResponses.json(ctx, request, HttpResponseStatus.OK, OK);
         } else if (path.equals("/readyz")) {
             ready(ctx, request);
@@ -133,6 +143,31 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /**
+     * 414 for a request line over {@link GameServerInitializer#MAX_REQUEST_LINE} bytes (a token in
+     * the query that is too long), 431 for a header section over
+     * {@link GameServerInitializer#MAX_HEADER_BYTES}, 400 for anything else the HTTP decoder could not
+     * read; the connection is closed after it.
+     */
+    private void undecodable(ChannelHandlerContext ctx, FullHttpRequest request, Throwable cause) {
+        HttpResponseStatus status;
+        String message;
+        if (cause instanceof TooLongHttpLineException) {
+            status = HttpResponseStatus.REQUEST_URI_TOO_LONG;
+            message = "request line over " + GameServerInitializer.MAX_REQUEST_LINE + " bytes";
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            status = HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            message = "headers over " + GameServerInitializer.MAX_HEADER_BYTES + " bytes";
+        } else {
+            status = HttpResponseStatus.BAD_REQUEST;
+            message = "not a valid HTTP request";
+        }
+        LOG.debug("undecodable HTTP request: {}", cause.toString());
+        handshakes.finish(ctx.channel());
+        metrics.refused();
+        HttpResponses.json(ctx, request, status, codec.httpError(ErrorCode.BAD_REQUEST, message));
     }
 
     private void ready(ChannelHandlerContext ctx, FullHttpRequest request) {

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * interval later, together with everything written to it meanwhile. A reply or a direct message is
  * flushed in the run that wrote it.
  *
- * <p>Bounds: a frame for one connection counts against that connection's budget (see
- * {@link WsConnection#send}); fan-out items count against the lane's, and while the lane holds more
+ * <p>Bounds: a frame for one connection (a reply, a direct message, a pong) counts against that
+ * connection's budget (see {@link WsConnection#send}); fan-out items count against the lane's, and while the lane holds more
  * than {@link #BACKLOG_BYTES} of them every connection on it reports itself congested, so rooms
  * conflate instead of queueing more.
  */
@@ -48,6 +48,10 @@ final class OutboundLane implements Runnable {
 
     /** One frame for several connections of this lane, in list order. */
     private record Many(List<WsConnection> connections, byte[] utf8) implements Item {
+    }
+
+    /** A pong for one connection, answering its ping. */
+    private record Pong(WsConnection connection, byte[] payload) implements Item {
     }
 
     /** A connection's close frame, behind what it queued before. */
@@ -88,6 +92,11 @@ final class OutboundLane implements Runnable {
         offer(new One(connection, utf8));
     }
 
+    /** Queues a pong carrying {@code payload} for {@code connection}, of this lane's loop. */
+    void enqueuePong(WsConnection connection, byte[] payload) {
+        offer(new Pong(connection, payload));
+    }
+
     /** Queues one frame for {@code connections}, all of this lane's loop. */
     void enqueueAll(List<WsConnection> connections, byte[] utf8) {
         fanOutBytes.addAndGet(utf8.length);
@@ -119,6 +128,11 @@ final class OutboundLane implements Runnable {
         }
     }
 
+    /** Stops watching {@code connection}, whose channel closed: nothing here keeps it reachable. */
+    void forgetCongested(WsConnection connection) {
+        congested.remove(connection);
+    }
+
     /** True while the fan-out queued here passes {@link #BACKLOG_BYTES}. */
     boolean backlogged() {
         return fanOutBytes.get() > BACKLOG_BYTES;
@@ -134,7 +148,7 @@ final class OutboundLane implements Runnable {
             while (frames < MAX_PER_RUN && (next = queue.poll()) != null) {
                 switch (next) {
                     case One one -> {
-                        if (one.connection().admitQueued(one.utf8().length)) {
+                        if (one.connection().admitQueued(one.utf8())) {
                             write(one.connection(), one.utf8());
                             urgent.add(one.connection());
                             frames++;
@@ -149,6 +163,14 @@ final class OutboundLane implements Runnable {
                                 frames++;
                                 bytes += many.utf8().length;
                             }
+                        }
+                    }
+                    case Pong pong -> {
+                        if (pong.connection().admitQueued(pong.payload())) {
+                            writeOwn(pong.connection(), TextFrames.pong(pong.connection().allocator(), pong.payload()));
+                            urgent.add(pong.connection());
+                            frames++;
+                            bytes += pong.payload().length;
                         }
                     }
                     case Close close -> close.connection().writeClose(close.code());
@@ -193,6 +215,14 @@ final class OutboundLane implements Runnable {
             framedUtf8 = utf8;
         }
         connection.writeFramed(framed.retainedDuplicate());
+        if (connection.markDirty()) {
+            dirty.add(connection);
+        }
+    }
+
+    /** Writes a frame framed for {@code connection} alone. */
+    private void writeOwn(WsConnection connection, ByteBuf frame) {
+        connection.writeFramed(frame);
         if (connection.markDirty()) {
             dirty.add(connection);
         }

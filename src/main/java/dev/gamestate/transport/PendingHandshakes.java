@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Admission control for upgrades: at most {@code server.maxPendingHandshakes} handshakes may be
- * unfinished at once, from the upgrade the gate accepted until the session is settled (its record
- * committed in etcd and the services told) or the channel closed.
+ * unfinished at once, from the moment the connection was accepted (a client still sending its
+ * request counts: {@link RequestDeadline}) until the session is settled (its record committed in etcd
+ * and the services told), the request turned out to be plain HTTP, or the channel closed.
  *
  * <p>Past the bound an upgrade first waits, in arrival order, for a handshake to settle, up to
  * {@link #begin(Channel, Duration, Runnable, Runnable) a wait} (and at most {@code max} of them wait);
@@ -50,13 +51,14 @@ final class PendingHandshakes {
     }
 
     /**
-     * Counts {@code channel}'s handshake as pending and runs {@code admitted}, at once or, when
+     * Counts {@code channel}'s handshake as pending and runs {@code admitted}, at once (also when it
+     * counts already, since it connected) or, when
      * {@code max} are pending, once one settles within {@code wait}. Otherwise runs {@code refused}:
      * when {@code wait} passed, when {@code max} upgrades wait already, or when the channel closed
      * while it waited. Exactly one of them runs, on the channel's event loop. Called on that loop.
      */
     void begin(Channel channel, Duration wait, Runnable admitted, Runnable refused) {
-        if (waiting.isEmpty() && begin(channel)) {
+        if (holds(channel) || waiting.isEmpty() && begin(channel)) {
             admitted.run();
             return;
         }
@@ -83,6 +85,11 @@ final class PendingHandshakes {
             channel.closeFuture().removeListener(open);
             open.end();
         }
+    }
+
+    /** True while {@code channel} counts as pending. */
+    boolean holds(Channel channel) {
+        return channel.hasAttr(PENDING) && channel.attr(PENDING).get() != null;
     }
 
     /** Handshakes pending now. */
@@ -167,6 +174,10 @@ final class PendingHandshakes {
         void giveUp() {
             if (claim()) {
                 waiting.remove(this);
+                Future<?> t = timeout;
+                if (t != null) {
+                    t.cancel(false); // closed before its wait ran out: the timer must not hold the channel
+                }
                 refused.run();
             }
         }

@@ -110,13 +110,4 @@ final class RequestDispatcher {
         metrics.error(error.code());
         connection.send(codec.error(id, error));
     }
-
-    /** The id of the request in {@code text}, when one can be read. */
-    Optional<String> idOf(String text) {
-        try {
-            return Optional.of(codec.envelope(text).id());
-        } catch (FrameException e) {
-            return e.requestId();
-        }
-    }
 }

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Server-to-client text frames framed once, as bytes ready for the socket. A server frame is never
+ * Server-to-client text frames (and pongs) framed once, as bytes ready for the socket. A server frame is never
  * masked and this server negotiates no extensions, so one event's frame is the same bytes for every
  * recipient: the outbound lane frames it once and writes retained duplicates of that one buffer,
  * past the WebSocket encoder (which lets plain buffers through untouched).
@@ -12,16 +12,26 @@ import io.netty.buffer.ByteBufAllocator;
 final class TextFrames {
 
     private static final int FIN_TEXT = 0x81;
+    private static final int FIN_PONG = 0x8A;
 
     private TextFrames() {
     }
 
     /** The whole frame (header and payload) carrying {@code utf8} as one text message. */
     static ByteBuf frame(ByteBufAllocator allocator, byte[] utf8) {
+        return frame(allocator, FIN_TEXT, utf8);
+    }
+
+    /** A pong frame carrying {@code payload} (at most 125 bytes, as the ping it answers). */
+    static ByteBuf pong(ByteBufAllocator allocator, byte[] payload) {
+        return frame(allocator, FIN_PONG, payload);
+    }
+
+    private static ByteBuf frame(ByteBufAllocator allocator, int firstByte, byte[] utf8) {
         int length = utf8.length;
         int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
         ByteBuf frame = allocator.directBuffer(header + length);
-        frame.writeByte(FIN_TEXT);
+        frame.writeByte(firstByte);
         if (length < 126) {
             frame.writeByte(length);
         } else if (length <= 0xFFFF) {

@@ -23,6 +23,7 @@ public final class TransportMetrics {
     private final Counter connectionsOpened;
     private final Counter upgradesRefused;
     private final Counter handshakesRefused;
+    private final Counter requestsTimedOut;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
@@ -42,6 +43,9 @@ public final class TransportMetrics {
         upgradesRefused = Counter.builder("gamestate.upgrades.refused").register(registry);
         handshakesRefused = Counter.builder("gamestate.handshakes.refused")
                 .description("upgrades refused with 503 because server.maxPendingHandshakes were pending")
+                .register(registry);
+        requestsTimedOut = Counter.builder("gamestate.requests.timed.out")
+                .description("connections closed because no whole HTTP request came within server.handshakeTimeout")
                 .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("gamestate.errors").tag("code", code.wire())
@@ -97,12 +101,17 @@ public final class TransportMetrics {
     /** Reads {@code handshakes} for the pending-handshake gauge. */
     void watch(PendingHandshakes handshakes) {
         Gauge.builder("gamestate.handshakes.pending", handshakes, PendingHandshakes::pending)
-                .description("upgrades accepted whose session is not settled yet").register(registry);
+                .description("connections accepted whose request is not in or whose session is not settled yet")
+                .register(registry);
     }
 
     void handshakeRefused() {
         upgradesRefused.increment();
         handshakesRefused.increment();
+    }
+
+    void requestTimedOut() {
+        requestsTimedOut.increment();
     }
 
     void error(ErrorCode code) {

@@ -9,6 +9,7 @@ import dev.gamestate.protocol.Welcome;
 import dev.gamestate.protocol.WireCodec;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
@@ -46,11 +47,15 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     private final Shared shared;
+    private final FrameGate gate;
+    private final RateLimiter limiter;
     private WsConnection connection;
-    private RateLimiter limiter;
 
-    WebSocketFrameHandler(Shared shared) {
+    /** A handler whose connection is limited by {@code limiter}, shared with its channel's {@code gate}. */
+    WebSocketFrameHandler(Shared shared, FrameGate gate, RateLimiter limiter) {
         this.shared = shared;
+        this.gate = gate;
+        this.limiter = limiter;
     }
 
     @Override
@@ -70,7 +75,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         connection = new WsConnection(newSessionId(), principal, ctx.channel(), shared.metrics(),
                 shared.lanes().of(ctx.channel().eventLoop()), shared.maxUnsentBytes());
         connection.onDrained(this::drained);
-        limiter = new RateLimiter(shared.messagesPerSecond(), System.nanoTime());
+        gate.attach(connection);
         shared.sessions().add(connection);
         shared.metrics().opened();
         connection.send(shared.codec().welcome(new Welcome(connection.sessionId(), principal.userId(),
@@ -78,9 +83,11 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                 shared.limits())));
         principal.expiresAt().ifPresent(expiry -> {
             long delay = Math.max(0, Duration.between(now, expiry).toMillis());
-            ScheduledFuture<?> expiryTimer = ctx.executor().schedule(() -> connection.close(CloseCode.TOKEN_EXPIRED),
+            WsConnection expiring = connection;
+            ScheduledFuture<?> expiryTimer = ctx.executor().schedule(() -> expiring.close(CloseCode.TOKEN_EXPIRED),
                     delay, TimeUnit.MILLISECONDS);
-            // The timer dies with the socket: a closed session must not stay reachable until its expiry.
+            // The timer dies with the socket: a closed session must not stay reachable until its expiry
+            // (and one that fires as the socket closes counts no 4001: close() ignores a closed channel).
             ctx.channel().closeFuture().addListener(closed -> expiryTimer.cancel(false));
         });
         LOG.debug("{} opened", connection);
@@ -110,15 +117,20 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             return; // ping, pong and close are handled by the protocol handler
         }
         shared.metrics().frameIn();
-        long retryAfter = limiter.acquire(System.nanoTime());
+        if (!connection.accepting()) {
+            return; // closing: a request now would get no reply anyway
+        }
+        long now = System.nanoTime();
+        long retryAfter = limiter.acquire(now);
         if (retryAfter > 0) {
-            if (limiter.violationsInARow() >= shared.maxViolations()) {
+            if (limiter.abusive(now)) {
                 connection.close(CloseCode.POLICY_VIOLATION);
                 return;
             }
-            shared.dispatcher().replyError(connection, shared.dispatcher().idOf(text.text()),
+            // A refusal costs no JSON parse: the id is read only where clients put it, first.
+            shared.dispatcher().replyError(connection, LeadingId.of(text.content()),
                     new GameException(ErrorCode.RATE_LIMITED, "slow down: at most " + shared.messagesPerSecond()
-                            + " requests a second", retryAfter));
+                            + " frames a second", retryAfter));
             return;
         }
         shared.dispatcher().dispatch(connection, text.text());
@@ -149,6 +161,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
+            connection.closed();
             shared.sessions().remove(connection);
             for (ConnectionListener listener : shared.listeners()) {
                 try {
@@ -167,11 +180,18 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         if (cause instanceof TooLongFrameException && connection != null) {
             connection.close(CloseCode.MESSAGE_TOO_BIG);
         } else if (cause instanceof CorruptedWebSocketFrameException violation) {
-            // The frame decoder already sent the close frame (1007 invalid UTF-8, 1009 too large, ...).
+            // From the frame decoder or the UTF-8 validator, which discard everything after it; Netty's
+            // protocol handler closes the socket as soon as this returns, so the close frame goes now.
             LOG.debug("{} broke the protocol: {}", connection, violation.getMessage());
             if (connection != null) {
-                connection.markClosedBy(violation.closeStatus().code());
+                connection.closeNow(closeCodeOf(violation));
+            } else {
+                ctx.close();
             }
+        } else if (cause instanceof PrematureChannelClosureException) {
+            // The socket closed in the middle of a fragmented message (the client left, or was closed
+            // for abuse): the aggregator drops the part it held; nothing went wrong here.
+            LOG.debug("{} closed in the middle of a message", connection);
         } else if (cause instanceof java.io.IOException) {
             // The peer went away or the socket was cut (a slow consumer's pending writes fail this way).
             LOG.debug("{} socket error: {}", connection, cause.toString());
@@ -182,6 +202,15 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else {
             ctx.close();
         }
+    }
+
+    /** 1007 for invalid UTF-8, 1009 for a frame too large, 1002 for any other violation. */
+    private static CloseCode closeCodeOf(CorruptedWebSocketFrameException violation) {
+        return switch (violation.closeStatus().code()) {
+            case 1007 -> CloseCode.INVALID_PAYLOAD;
+            case 1009 -> CloseCode.MESSAGE_TOO_BIG;
+            default -> CloseCode.PROTOCOL_ERROR;
+        };
     }
 
     private static String newSessionId() {

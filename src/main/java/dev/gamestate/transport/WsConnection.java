@@ -33,6 +33,8 @@ final class WsConnection implements Connection {
     private static final String WS_ENCODER = "wsencoder";
     /** How long a closing handshake may take before the socket is cut. */
     private static final long CLOSE_GRACE_MS = 2000;
+    /** Bytes a queued frame costs beyond its payload: the queue entry and its frame header. */
+    private static final int QUEUED_FRAME_OVERHEAD = 96;
     private static final AtomicIntegerFieldUpdater<WsConnection> CLOSING =
             AtomicIntegerFieldUpdater.newUpdater(WsConnection.class, "closing");
     private static final AtomicLongFieldUpdater<WsConnection> QUEUED =
@@ -128,6 +130,14 @@ final class WsConnection implements Connection {
         return true;
     }
 
+    /** The channel closed: lets go of what still refers to this connection. On the loop. */
+    void closed() {
+        if (congestionSeen) {
+            congestionSeen = false;
+            lane.forgetCongested(this);
+        }
+    }
+
     /** What to run when the connection drained after being congested. */
     void onDrained(Runnable listener) {
         this.onDrained = listener;
@@ -138,25 +148,51 @@ final class WsConnection implements Connection {
      * {@code limits.outboundBufferBytes} is closed with 4008 rather than buffered without bound.
      */
     void send(byte[] utf8) {
-        if (closing != 0) {
-            return;
+        if (reserve(utf8)) {
+            lane.enqueue(this, utf8);
         }
-        if (QUEUED.addAndGet(this, utf8.length) + channelPendingBytes() > maxUnsentBytes) {
-            QUEUED.addAndGet(this, -utf8.length);
-            close(CloseCode.SLOW_CONSUMER);
-            return;
-        }
-        lane.enqueue(this, utf8);
     }
 
     /**
-     * Takes a frame of {@code size} bytes out of the lane's count for this connection; true when it
-     * is to be written, false when it is dropped (closed, or over budget: then closed with 4008).
-     * On the loop.
+     * Queues the pong answering a ping, under the same budget as every other frame: a client that
+     * pings without reading its pongs is closed with 4008 like any other slow reader.
      */
-    boolean admitQueued(int size) {
-        QUEUED.addAndGet(this, -size);
-        return admit(size);
+    void sendPong(byte[] payload) {
+        if (reserve(payload)) {
+            lane.enqueuePong(this, payload);
+        }
+    }
+
+    /** Counts a frame against the budget; false (and closed with 4008 when over it) if it is not to be queued. */
+    private boolean reserve(byte[] payload) {
+        if (closing != 0) {
+            return false;
+        }
+        long cost = queuedCost(payload);
+        if (QUEUED.addAndGet(this, cost) + channelPendingBytes() > maxUnsentBytes) {
+            QUEUED.addAndGet(this, -cost);
+            close(CloseCode.SLOW_CONSUMER);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * What a queued frame counts against the budget: its payload plus what holding it costs, so that
+     * a flood of empty frames is bounded too (Netty counts the same overhead per pending write).
+     */
+    private static long queuedCost(byte[] payload) {
+        return payload.length + QUEUED_FRAME_OVERHEAD;
+    }
+
+    /**
+     * Takes a frame queued by {@link #send} or {@link #sendPong} out of the lane's count for this
+     * connection; true when it is to be written, false when it is dropped (closed, or over budget:
+     * then closed with 4008). On the loop.
+     */
+    boolean admitQueued(byte[] payload) {
+        QUEUED.addAndGet(this, -queuedCost(payload));
+        return admit(payload.length);
     }
 
     /**
@@ -252,8 +288,8 @@ final class WsConnection implements Connection {
      * sent), and cuts the socket once it is out, or after a grace period.
      */
     void close(CloseCode code) {
-        if (!CLOSING.compareAndSet(this, 0, 1)) {
-            return;
+        if (!CLOSING.compareAndSet(this, 0, 1) || !channel.isActive()) {
+            return; // closing already, or gone: a timer that fires after the close counts nothing
         }
         metrics.closed(code);
         lane.enqueueClose(this, code);
@@ -275,17 +311,16 @@ final class WsConnection implements Connection {
     }
 
     /**
-     * Records that the protocol layer already closed the socket with {@code code} (a frame violation);
-     * nothing more is sent.
+     * Sends a close frame with {@code code} at once, ahead of anything still queued (which is dropped),
+     * and cuts the socket once it is out: for protocol violations, after which nothing the client
+     * sent can be read. On the loop.
      */
-    void markClosedBy(int code) {
-        if (CLOSING.compareAndSet(this, 0, 1)) {
-            for (CloseCode known : CloseCode.values()) {
-                if (known.code() == code) {
-                    metrics.closed(known);
-                }
-            }
+    void closeNow(CloseCode code) {
+        if (!CLOSING.compareAndSet(this, 0, 1) || !channel.isActive()) {
+            return;
         }
+        metrics.closed(code);
+        writeClose(code);
     }
 
     @Override

@@ -23,12 +23,18 @@ import java.util.Map;
  */
 public final class RawWebSocket implements AutoCloseable {
 
+    /** Opcode of a continuation frame (a fragment after a message's first). */
+    public static final int CONTINUATION = 0x0;
     /** Opcode of a text frame. */
     public static final int TEXT = 0x1;
     /** Opcode of a binary frame. */
     public static final int BINARY = 0x2;
     /** Opcode of a close frame. */
     public static final int CLOSE = 0x8;
+    /** Opcode of a ping frame. */
+    public static final int PING = 0x9;
+    /** Opcode of a pong frame. */
+    public static final int PONG = 0xA;
 
     private static final int READ_TIMEOUT_MS = (int) WsClient.WAIT.toMillis();
     private static final int MAX_HEAD_BYTES = 64 * 1024;
@@ -125,8 +131,35 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Sends one complete, masked frame of {@code opcode} carrying exactly {@code payload}. */
     public void sendFrame(int opcode, byte[] payload) {
+        sendBytes(frame(true, opcode, payload));
+    }
+
+    /** Sends one masked frame, {@code fin} set on a message's last fragment. */
+    public void sendFrame(boolean fin, int opcode, byte[] payload) {
+        sendBytes(frame(fin, opcode, payload));
+    }
+
+    /**
+     * Sends bytes as they are: several frames made by {@link #frame} in one write, or anything else.
+     *
+     * @throws UncheckedIOException when the server has closed the connection
+     */
+    public void sendBytes(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * One masked client frame: {@code fin} set on the last fragment of a message (and on control
+     * frames), {@code opcode} {@link #CONTINUATION} on every fragment after the first.
+     */
+    public static byte[] frame(boolean fin, int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write(0x80 | opcode);
+        frame.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length <= 0xFFFF) {
@@ -146,12 +179,16 @@ public final class RawWebSocket implements AutoCloseable {
         for (int i = 0; i < payload.length; i++) {
             frame.write(payload[i] ^ mask[i % 4]);
         }
-        try {
-            out.write(frame.toByteArray());
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return frame.toByteArray();
+    }
+
+    /** {@code count} copies of {@code frame} back to back, to be sent in one write. */
+    public static byte[] repeat(byte[] frame, int count) {
+        byte[] all = new byte[frame.length * count];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(frame, 0, all, i * frame.length, frame.length);
         }
+        return all;
     }
 
     /** Sends a text frame whose payload is {@code bytes}, valid UTF-8 or not. */
@@ -182,6 +219,20 @@ public final class RawWebSocket implements AutoCloseable {
             return new Frame(first & 0x0F, in.readNBytes((int) length));
         } catch (SocketTimeoutException e) {
             throw new AssertionError("no frame from the server within " + WsClient.WAIT, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends {@code request} as it is (the request line, headers and blank line, written by the test)
+     * and returns the answer with its body; the connection is closed afterwards.
+     */
+    public static Answer rawAnswer(int port, byte[] request) {
+        try (Socket socket = newSocket(port)) {
+            RawWebSocket raw = new RawWebSocket(socket);
+            raw.sendBytes(request);
+            return raw.readAnswer(true);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A whole gamestate node running in the test's JVM on a free port, against a real etcd, configured
@@ -111,6 +113,17 @@ public final class TestNode implements AutoCloseable {
         WsClient client = WsClient.connect(publicWs(), Map.of());
         client.awaitType("welcome");
         return client;
+    }
+
+    /**
+     * A counter or gauge of the node's {@code /metrics}, the first series of {@code name} whose labels
+     * contain {@code label} (such as {@code code="1008"}); 0 when there is none.
+     */
+    public double metric(String name, String label) {
+        String text = HttpProbe.get(http("/metrics")).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$")
+                .matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Override

@@ -46,6 +46,21 @@ class PendingHandshakesTest {
     }
 
     @Test
+    void aChannelCountedSinceItConnectedIsAdmittedAtOnceWithoutCountingTwice() {
+        PendingHandshakes handshakes = new PendingHandshakes(1);
+        EmbeddedChannel connected = new EmbeddedChannel();
+        assertThat(handshakes.begin(connected)).isTrue();
+        List<String> outcome = new ArrayList<>();
+
+        handshakes.begin(connected, Duration.ofSeconds(3), () -> outcome.add("admitted"), () -> outcome.add("refused"));
+
+        assertThat(outcome).containsExactly("admitted");
+        assertThat(handshakes.pending()).isEqualTo(1);
+        handshakes.finish(connected);
+        assertThat(handshakes.pending()).isZero();
+    }
+
+    @Test
     void aChannelThatWasNeverCountedIsNotUncounted() {
         PendingHandshakes handshakes = new PendingHandshakes(1);
         EmbeddedChannel counted = new EmbeddedChannel();

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -177,6 +178,40 @@ class UpgradeGateIT {
             assertThat(first.opcode()).isEqualTo(RawWebSocket.TEXT);
             assertThat(first.text()).contains("\"type\":\"welcome\"");
         }
+    }
+
+    @Test
+    void aHeaderSectionTooLargeToReadIsRefusedWith431AndNeverUpgradesPastTheOriginCheck() {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-Padding", "p".repeat(9000)); // the decoder fails here, before it reads Origin
+        headers.put("Origin", "https://evil.example");
+
+        RawWebSocket.Answer answer = RawWebSocket.upgradeAnswer(node.port(),
+                PRIVATE + "?access_token=" + node.token("alice"), headers);
+
+        assertThat(answer.status()).isEqualTo(431);
+        assertErrorBody(answer.body(), "bad_request");
+        assertThat(answer.headers().get("connection")).isEqualToIgnoringCase("close");
+    }
+
+    @Test
+    void aRequestLineTooLongToReadIsRefusedWith414() {
+        RawWebSocket.Answer answer = RawWebSocket.upgradeAnswer(node.port(),
+                PRIVATE + "?access_token=" + "t".repeat(10_000), Map.of());
+
+        assertThat(answer.status()).isEqualTo(414);
+        assertErrorBody(answer.body(), "bad_request");
+    }
+
+    @Test
+    void aRequestTheHttpDecoderCannotReadIsRefusedWith400() {
+        byte[] request = ("GET " + PUBLIC + " HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n")
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        RawWebSocket.Answer answer = RawWebSocket.rawAnswer(node.port(), request);
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertErrorBody(answer.body(), "bad_request");
     }
 
     private static void assertUnauthorized(String token) {
