@@ -11,6 +11,7 @@ import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.state.Compactor;
 import dev.gamestate.state.Etcd;
+import dev.gamestate.state.EtcdFaults;
 import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.LeaseBuckets;
@@ -110,6 +111,11 @@ public final class GameNode implements AutoCloseable {
 
         Etcd etcd = Etcd.create(config.etcd());
         closeInReverse.add(etcd);
+        for (String kind : EtcdFaults.KINDS) {
+            FunctionCounter.builder("gamestate.etcd.errors", etcd.faults(), f -> f.count(kind)).tag("kind", kind)
+                    .description("etcd calls that failed, by why (no_space, no_leader, timeout, unreachable, other)")
+                    .register(meters);
+        }
         awaitEtcd(etcd);
 
         lease = new NodeLease(etcd, nodeId, registration(nodeId, clock), config.etcd().leaseTtl(), scheduler, clock);
@@ -172,7 +178,7 @@ public final class GameNode implements AutoCloseable {
         PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
         List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock, serviceListeners,
                 messaging::deliverInbox));
-        OpsEndpoints ops = new OpsEndpoints(etcd::ping, () -> false, meters::scrape);
+        OpsEndpoints ops = new OpsEndpoints(etcd::ready, () -> false, meters::scrape);
         server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
                 listeners, ops, admin, clock);
         closeInReverse.add(server);

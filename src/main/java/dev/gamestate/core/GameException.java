@@ -21,6 +21,11 @@ public final class GameException extends RuntimeException {
         this(code, message, OptionalLong.of(retryAfterMs), null);
     }
 
+    /** An error caused by another exception that tells the client when a retry makes sense. */
+    public GameException(ErrorCode code, String message, long retryAfterMs, Throwable cause) {
+        this(code, message, OptionalLong.of(retryAfterMs), cause);
+    }
+
     /** An error caused by another exception. */
     public GameException(ErrorCode code, String message, Throwable cause) {
         this(code, message, OptionalLong.empty(), cause);

@@ -4,22 +4,28 @@ import dev.gamestate.config.ConfigException;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KV;
 import io.etcd.jetcd.Lease;
+import io.etcd.jetcd.Maintenance;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * The node's one etcd client and the rule every call follows: bounded by {@code etcd.requestTimeout},
- * and a failure to reach etcd surfaces as {@code unavailable}.
+ * and a failed call is classified once ({@link EtcdFault}), counted and logged ({@link EtcdFaults}),
+ * and surfaces as {@code unavailable} with a message that says why.
  */
 public final class Etcd implements AutoCloseable {
 
@@ -30,12 +36,14 @@ public final class Etcd implements AutoCloseable {
     private final DirectKv direct;
     private final Keys keys;
     private final Duration requestTimeout;
+    private final EtcdFaults faults;
 
-    private Etcd(Client client, DirectKv direct, Keys keys, Duration requestTimeout) {
+    private Etcd(Client client, DirectKv direct, Keys keys, Duration requestTimeout, String endpoints) {
         this.client = client;
         this.direct = direct;
         this.keys = keys;
         this.requestTimeout = requestTimeout;
+        this.faults = new EtcdFaults(endpoints, System::nanoTime);
     }
 
     /** Connects lazily to the configured endpoints; the first call opens the channel. */
@@ -60,7 +68,7 @@ public final class Etcd implements AutoCloseable {
             }
         });
         return new Etcd(builder.build(), new DirectKv(EtcdChannels.create(config), config.requestTimeout()),
-                new Keys(config.keyPrefix()), config.requestTimeout());
+                new Keys(config.keyPrefix()), config.requestTimeout(), String.join(",", config.endpoints()));
     }
 
     /** The key layout. */
@@ -76,6 +84,16 @@ public final class Etcd implements AutoCloseable {
     /** The KV service without jetcd in between, for the room commit path. */
     DirectKv direct() {
         return direct;
+    }
+
+    /** The maintenance client (alarms, status). */
+    public Maintenance maintenance() {
+        return client.getMaintenanceClient();
+    }
+
+    /** Failed calls by kind, for the metrics. */
+    public EtcdFaults faults() {
+        return faults;
     }
 
     /** The lease client. */
@@ -95,19 +113,20 @@ public final class Etcd implements AutoCloseable {
 
     /**
      * Runs {@code call} with the request timeout. Any failure that is not already a
-     * {@link GameException} becomes {@code unavailable}.
+     * {@link GameException} is classified, counted, logged (rate-limited) and becomes
+     * {@code unavailable} saying why.
      */
     public <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
         CompletableFuture<T> future;
         try {
             future = call.get();
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(unavailable(e));
+            return CompletableFuture.failedFuture(failure(e));
         }
         return future.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((value, error) -> {
                     if (error != null) {
-                        throw unavailable(error);
+                        throw failure(error);
                     }
                     return value;
                 });
@@ -119,16 +138,47 @@ public final class Etcd implements AutoCloseable {
                 .handle((r, e) -> e == null);
     }
 
-    /** The error a failed etcd call surfaces as; a {@link GameException} passes through. */
+    /**
+     * Readiness: etcd answers a read and would take a write. The write is a transaction whose compare
+     * never holds ({@code version < 0}) around a put: it changes nothing, not even the revision, but
+     * etcd weighs the put against its quota and refuses it under the NOSPACE alarm. Completes with
+     * true, or fails with the {@code unavailable} error saying why.
+     */
+    public CompletableFuture<Boolean> ready() {
+        ByteSequence probe = Keys.bytes(keys.nodes());
+        return call(() -> kv().get(probe, GetOption.builder().withCountOnly(true).build()))
+                .thenCompose(read -> call(() -> kv().txn()
+                        .If(new Cmp(probe, Cmp.Op.LESS, CmpTarget.version(0)))
+                        .Then(Op.put(probe, ByteSequence.EMPTY, PutOption.DEFAULT))
+                        .commit()))
+                .thenApply(write -> true);
+    }
+
+    /**
+     * What a failed etcd call surfaces as: {@code unavailable} saying why, once the failure was
+     * classified, counted and (rate-limited) logged. A {@link GameException} passes through untouched.
+     * For calls that do not go through {@link #call} (the room commit path's {@link DirectKv}).
+     */
+    public GameException failure(Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof GameException ge) {
+            return ge;
+        }
+        EtcdFault fault = EtcdFault.of(cause);
+        faults.record(fault);
+        return new GameException(ErrorCode.UNAVAILABLE, fault.clientMessage(), RETRY_AFTER_MS, cause);
+    }
+
+    /**
+     * The error a failed etcd call surfaces as; a {@link GameException} (what {@link #call} fails
+     * with, or {@link #failure}) passes through, anything else is classified, but not counted.
+     */
     public static GameException unavailable(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         if (cause instanceof GameException ge) {
             return ge;
         }
-        boolean late = cause instanceof TimeoutException
-                || io.grpc.Status.fromThrowable(cause).getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
-        String message = late ? "etcd did not answer in time" : "etcd is unreachable";
-        return new GameException(ErrorCode.UNAVAILABLE, message, RETRY_AFTER_MS);
+        return new GameException(ErrorCode.UNAVAILABLE, EtcdFault.of(cause).clientMessage(), RETRY_AFTER_MS, cause);
     }
 
     @Override

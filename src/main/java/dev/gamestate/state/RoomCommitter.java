@@ -169,7 +169,7 @@ public final class RoomCommitter implements AutoCloseable {
         RangeRequest read = RangeRequest.newBuilder().setKey(stateKey(new RoomId(ns, room))).build();
         return etcd.direct().range(read).handle((r, error) -> {
             if (error != null) {
-                throw Etcd.unavailable(error);
+                throw etcd.failure(error);
             }
             return new RoomRead(recordOf(r), r.getHeader().getRevision());
         });
@@ -262,11 +262,12 @@ public final class RoomCommitter implements AutoCloseable {
         }
         etcd.direct().txn(reads.build()).whenCompleteAsync((response, error) -> {
             inFlight--;
+            GameException failure = error == null ? null : etcd.failure(error); // counted once, not per room
             for (int i = 0; i < unknown.size(); i++) {
                 RoomQueue room = unknown.get(i);
                 room.busy = false;
-                if (error != null) {
-                    failAll(room, Etcd.unavailable(error));
+                if (failure != null) {
+                    failAll(room, failure);
                 } else {
                     learn(room, recordOf(response.getResponses(i).getResponseRange()));
                     readyIfPending(room);
@@ -315,8 +316,9 @@ public final class RoomCommitter implements AutoCloseable {
                 return;
             }
             // Unknown outcome: the events may have been committed. Fail them; read the rooms afresh.
-            GameException unavailable = Etcd.unavailable(outcome.error());
-            LOG.warn("a room transaction of {} events failed: {}", batch.events(), rootCause(outcome.error()));
+            GameException unavailable = etcd.failure(outcome.error());
+            // The operator's line comes from EtcdFaults, once per kind and interval; this one is per Txn.
+            LOG.debug("a room transaction of {} events failed: {}", batch.events(), rootCause(outcome.error()));
             for (RoomBatch.Part part : batch.parts()) {
                 part.room().busy = false;
                 forget(part.room());

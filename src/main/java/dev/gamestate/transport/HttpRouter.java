@@ -181,7 +181,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 if (error == null && up) {
                     HttpResponses.json(ctx, held, HttpResponseStatus.OK, READY);
                 } else {
-                    refuse(ctx, held, new GameException(ErrorCode.UNAVAILABLE, "etcd does not answer"));
+                    refuse(ctx, held, error != null ? GameException.from(error)
+                            : new GameException(ErrorCode.UNAVAILABLE, "etcd does not answer"));
                 }
             } finally {
                 held.release();

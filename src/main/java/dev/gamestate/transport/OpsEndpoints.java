@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 /**
  * What operators probe: liveness, readiness and metrics. Plain values, so the router stays a router.
  *
- * @param etcdAnswers true when etcd answers a read in time
+ * @param etcdAnswers true when etcd answers a read and would take a write; fails with the
+ *                    {@code unavailable} error saying why not
  * @param draining    true once the node has begun shutting down
  * @param scrape      the Prometheus text exposition
  */

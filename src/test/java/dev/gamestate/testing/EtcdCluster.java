@@ -31,6 +31,8 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** Start attempts when a freshly chosen port was taken by someone else in the meantime. */
     private static final int START_ATTEMPTS = 3;
+    /** The test members' {@code --quota-backend-bytes} unless a test asks for another. */
+    private static final long DEFAULT_QUOTA_BYTES = 1L << 30;
 
     private final Path directory;
     private final List<EtcdProcess> members;
@@ -49,13 +51,25 @@ public final class EtcdCluster implements AutoCloseable {
      * @throws java.io.UncheckedIOException when etcd cannot be run at all
      */
     public static EtcdCluster start(int size) {
+        return start(size, DEFAULT_QUOTA_BYTES);
+    }
+
+    /**
+     * Starts {@code size} members whose backend quota is {@code quotaBytes} (a small one fills up:
+     * etcd raises its NOSPACE alarm and refuses writes).
+     *
+     * @param size       how many members, at least one
+     * @param quotaBytes each member's {@code --quota-backend-bytes}
+     * @return the running cluster; the caller closes it
+     */
+    public static EtcdCluster start(int size, long quotaBytes) {
         if (size < 1) {
             throw new IllegalArgumentException("an etcd cluster needs at least one member, got " + size);
         }
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             Path directory = createTempDirectory();
-            List<EtcdProcess> members = describeMembers(size, directory);
+            List<EtcdProcess> members = describeMembers(size, directory, quotaBytes);
             try {
                 members.forEach(EtcdProcess::start);
                 long deadline = System.nanoTime() + EtcdProcess.STARTUP_TIMEOUT.toNanos();
@@ -78,7 +92,7 @@ public final class EtcdCluster implements AutoCloseable {
         throw lastFailure;
     }
 
-    private static List<EtcdProcess> describeMembers(int size, Path directory) {
+    private static List<EtcdProcess> describeMembers(int size, Path directory, long quotaBytes) {
         int[] ports = freeLoopbackPorts(2 * size);
         String token = "gamestate-test-" + UUID.randomUUID();
         StringBuilder initialCluster = new StringBuilder();
@@ -91,7 +105,7 @@ public final class EtcdCluster implements AutoCloseable {
         List<EtcdProcess> members = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             members.add(new EtcdProcess(
-                    memberName(i), ports[2 * i], ports[2 * i + 1], initialCluster.toString(), token, directory));
+                    memberName(i), ports[2 * i], ports[2 * i + 1], initialCluster.toString(), token, directory, quotaBytes));
         }
         return members;
     }

@@ -28,19 +28,31 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
 
     private final int size;
+    private final long quotaBytes;
     private EtcdCluster cluster;
     private int activeContainers;
 
-    private EtcdExtension(int size) {
+    private EtcdExtension(int size, long quotaBytes) {
         if (size < 1) {
             throw new IllegalArgumentException("an etcd cluster needs at least one member, got " + size);
         }
         this.size = size;
+        this.quotaBytes = quotaBytes;
     }
 
     /** {@return an extension running a one-member etcd} */
     public static EtcdExtension singleMember() {
-        return new EtcdExtension(1);
+        return new EtcdExtension(1, 1L << 30);
+    }
+
+    /**
+     * Creates an extension running one member with a small backend quota, for tests that fill it.
+     *
+     * @param quotaBytes the member's {@code --quota-backend-bytes}
+     * @return an extension running a one-member etcd with that quota
+     */
+    public static EtcdExtension singleMemberWithQuota(long quotaBytes) {
+        return new EtcdExtension(1, quotaBytes);
     }
 
     /**
@@ -50,14 +62,14 @@ public final class EtcdExtension implements BeforeAllCallback, AfterAllCallback,
      * @return an extension running an etcd cluster of that size
      */
     public static EtcdExtension members(int size) {
-        return new EtcdExtension(size);
+        return new EtcdExtension(size, 1L << 30);
     }
 
     /** Starts the cluster, unless an enclosing test class already did. */
     @Override
     public synchronized void beforeAll(ExtensionContext context) {
         if (activeContainers++ == 0) {
-            cluster = EtcdCluster.start(size);
+            cluster = EtcdCluster.start(size, quotaBytes);
         }
     }
 

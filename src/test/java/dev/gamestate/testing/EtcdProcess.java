@@ -57,6 +57,7 @@ public final class EtcdProcess implements AutoCloseable {
     private final String clusterToken;
     private final Path dataDir;
     private final Path logFile;
+    private final long quotaBytes;
     private Path ownedDirectory;
 
     private Process process;
@@ -72,8 +73,10 @@ public final class EtcdProcess implements AutoCloseable {
      * @param initialCluster the {@code --initial-cluster} value naming every member
      * @param clusterToken   the {@code --initial-cluster-token}, unique per cluster
      * @param workDir        directory holding this member's data directory and log file
+     * @param quotaBytes     the {@code --quota-backend-bytes}
      */
-    EtcdProcess(String name, int clientPort, int peerPort, String initialCluster, String clusterToken, Path workDir) {
+    EtcdProcess(String name, int clientPort, int peerPort, String initialCluster, String clusterToken, Path workDir,
+                long quotaBytes) {
         this.name = Objects.requireNonNull(name);
         this.clientPort = clientPort;
         this.peerPort = peerPort;
@@ -81,6 +84,7 @@ public final class EtcdProcess implements AutoCloseable {
         this.clusterToken = Objects.requireNonNull(clusterToken);
         this.dataDir = workDir.resolve(name + ".etcd");
         this.logFile = workDir.resolve(name + ".log");
+        this.quotaBytes = quotaBytes;
     }
 
     /**
@@ -187,7 +191,7 @@ public final class EtcdProcess implements AutoCloseable {
                 "--initial-cluster-token", clusterToken,
                 "--heartbeat-interval", "50",
                 "--election-timeout", "500",
-                "--quota-backend-bytes", Long.toString(1L << 30),
+                "--quota-backend-bytes", Long.toString(quotaBytes),
                 "--logger", "zap",
                 "--log-outputs", "stderr"));
         return cmd;
