@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.gamestate.config.ConfigException;
 import dev.gamestate.config.GameConfig;
+import dev.gamestate.core.Names;
 import java.security.SecureRandom;
 import java.text.ParseException;
 import java.time.Clock;
@@ -121,7 +122,8 @@ public final class GuestTokens {
                 && exp != null
                 && !clock.instant().isAfter(exp.toInstant())
                 && sub != null
-                && GUEST_ID.matcher(sub).matches();
+                && GUEST_ID.matcher(sub).matches()
+                && Names.isValidUserId(sub);
         return valid ? Optional.of(sub) : Optional.empty();
     }
 }

@@ -14,6 +14,7 @@ import dev.gamestate.config.GameConfig;
 import dev.gamestate.config.Secret;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
+import dev.gamestate.core.Names;
 import dev.gamestate.core.Principal;
 import java.text.ParseException;
 import java.time.Clock;
@@ -100,7 +101,7 @@ public final class PlayerTokenVerifier {
         Instant expiresAt = checkTimes(claims);
         checkIssuerAndAudience(claims);
         // The connection lives as long as the token is accepted: until exp plus the tolerated skew.
-        return Principal.player(subject(claims), Optional.of(expiresAt.plus(clockSkew)));
+        return Principal.player(subject(jwt), Optional.of(expiresAt.plus(clockSkew)));
     }
 
     private static JWSVerifier macVerifier(Secret secret) {
@@ -190,18 +191,25 @@ public final class PlayerTokenVerifier {
         }
     }
 
-    private static String subject(JWTClaimsSet claims) {
-        String sub = claims.getSubject();
-        if (sub == null || sub.isEmpty()) {
+    /**
+     * The {@code sub} claim as the token has it: a JSON string (the JWT library would turn a number
+     * into one) that is a valid user id ({@link Names#isValidUserId}).
+     */
+    private static String subject(SignedJWT jwt) {
+        Object sub = jwt.getPayload().toJSONObject().get("sub");
+        if (sub == null || "".equals(sub)) {
             throw refused("token missing sub");
         }
-        if (sub.length() > TokenFormat.MAX_SUBJECT_CHARS) {
-            throw refused("token sub longer than " + TokenFormat.MAX_SUBJECT_CHARS + " characters");
+        if (!(sub instanceof String id)) {
+            throw refused("token sub is not a string");
         }
-        if (sub.chars().anyMatch(Character::isISOControl)) {
-            throw refused("token sub contains control characters");
+        if (id.codePointCount(0, id.length()) > Names.MAX_USER_ID_CHARS) {
+            throw refused("token sub longer than " + Names.MAX_USER_ID_CHARS + " characters");
         }
-        return sub;
+        if (!Names.isValidUserId(id)) {
+            throw refused("token sub must be " + Names.userIdRule());
+        }
+        return id;
     }
 
     private static GameException refused(String reason) {

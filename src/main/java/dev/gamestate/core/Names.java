@@ -2,13 +2,64 @@ package dev.gamestate.core;
 
 import java.util.regex.Pattern;
 
-/** The naming rules of the contract: room and good ids, request ids, client frame ids. */
+/** The naming rules of the contract: room and good ids, request ids, user ids. */
 public final class Names {
 
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$");
     private static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9_.:-]{1,64}$");
 
+    /** The longest user id, in characters (code points). */
+    public static final int MAX_USER_ID_CHARS = 128;
+    /** What {@link #requireUserId} says is wrong. */
+    static final String USER_ID_RULE = "1 to " + MAX_USER_ID_CHARS
+            + " characters, none of them a space, control, invisible (format) or bidirectional character";
+
     private Names() {
+    }
+
+    /**
+     * True when {@code userId} may name a user: 1 to {@link #MAX_USER_ID_CHARS} code points, none of
+     * them a control character (Cc: newlines, tabs), a format character (Cf: zero-width spaces and
+     * joiners, the bidirectional marks, embeddings, overrides and isolates, the BOM), a separator (Zs,
+     * Zl, Zp: spaces), a lone surrogate, a private-use or an unassigned code point. So two ids that
+     * print alike are the same id, and every id fits one etcd key segment ('/' and '%' are
+     * percent-encoded by the key layout). The one rule for ids from tokens, messages and the admin API.
+     */
+    public static boolean isValidUserId(String userId) {
+        if (userId == null || userId.isEmpty()) {
+            return false;
+        }
+        int count = 0;
+        for (int i = 0; i < userId.length(); ) {
+            int cp = userId.codePointAt(i);
+            if (++count > MAX_USER_ID_CHARS || !allowedInUserId(cp)) {
+                return false;
+            }
+            i += Character.charCount(cp);
+        }
+        return true;
+    }
+
+    private static boolean allowedInUserId(int cp) {
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
+                 Character.PARAGRAPH_SEPARATOR, Character.SURROGATE, Character.PRIVATE_USE,
+                 Character.UNASSIGNED -> false;
+            default -> true;
+        };
+    }
+
+    /** Throws {@code invalid_payload} unless {@code value} is a valid user id ({@link #isValidUserId}). */
+    public static String requireUserId(String field, String value) {
+        if (!isValidUserId(value)) {
+            throw GameException.invalid(field + " must be a user id: " + USER_ID_RULE);
+        }
+        return value;
+    }
+
+    /** Why {@code value} is not a user id, for messages that are not {@code invalid_payload}. */
+    public static String userIdRule() {
+        return USER_ID_RULE;
     }
 
     /** True when {@code name} is a valid room or good id. */

@@ -18,9 +18,6 @@ import java.util.Optional;
 public record SendMessagePayload(Optional<String> to, Optional<String> room, String text,
                                  Optional<JsonNode> data) implements EventPayload {
 
-    /** The longest user id {@code to} may name, in characters. */
-    public static final int MAX_USER_ID_LENGTH = 128;
-
     /** Treats missing and JSON-null fields as empty. */
     public SendMessagePayload {
         to = to == null ? Optional.empty() : to;
@@ -33,12 +30,7 @@ public record SendMessagePayload(Optional<String> to, Optional<String> room, Str
         if (to.isPresent() == room.isPresent()) {
             throw GameException.invalid("a message needs exactly one of to and room");
         }
-        if (to.isPresent()) {
-            int length = to.get().codePointCount(0, to.get().length());
-            if (length < 1 || length > MAX_USER_ID_LENGTH) {
-                throw GameException.invalid("to must be a user id of 1 to " + MAX_USER_ID_LENGTH + " characters");
-            }
-        }
+        to.ifPresent(t -> Names.requireUserId("to", t));
         room.ifPresent(r -> Names.requireId("room", r));
         if (text == null || text.isEmpty()) {
             throw GameException.invalid("text must have at least one character");

@@ -25,8 +25,6 @@ public final class CreditLedger {
 
     /** The most one credit may add. */
     public static final long MAX_CREDIT = 1_000_000_000_000L;
-    /** The longest user id; the same bound tokens are held to. */
-    static final int MAX_USER_ID_LENGTH = 128;
 
     private final Etcd etcd;
     private final JsonValues json;
@@ -105,11 +103,6 @@ public final class CreditLedger {
 
     /** Throws {@code invalid_payload} unless {@code userId} could be a player's id. */
     static String requireUserId(String userId) {
-        if (userId == null || userId.isEmpty() || userId.length() > MAX_USER_ID_LENGTH
-                || userId.chars().anyMatch(Character::isISOControl)) {
-            throw GameException.invalid("userId must be 1 to " + MAX_USER_ID_LENGTH
-                    + " characters without control characters");
-        }
-        return userId;
+        return Names.requireUserId("userId", userId);
     }
 }

@@ -285,6 +285,21 @@ class PlayerTokenVerifierTest {
     }
 
     @Test
+    void refusesASubThatIsNotAJsonString() {
+        JWTClaimsSet numeric = new JWTClaimsSet.Builder().claim("sub", 42)
+                .expirationTime(at(NOW.plusSeconds(60))).build();
+
+        assertRefused(hmacVerifier(), hs256(numeric), "token sub is not a string");
+    }
+
+    @Test
+    void refusesASubWithInvisibleOrBidirectionalCharacters() {
+        assertRefused(hmacVerifier(), hs256(claims("alice\u200b").build()), "token sub must be 1 to 128 characters");
+        assertRefused(hmacVerifier(), hs256(claims("bob\u202e").build()), "token sub must be");
+        assertRefused(hmacVerifier(), hs256(claims("carol\n").build()), "token sub must be");
+    }
+
+    @Test
     void refusesTokenLongerThan8KiBBeforeParsing() {
         String token = hs256(claims("alice").claim("padding", "x".repeat(8 * 1024)).build());
 
