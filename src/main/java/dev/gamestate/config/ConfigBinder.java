@@ -197,11 +197,19 @@ final class ConfigBinder {
 
     private GameConfig.Rooms rooms() {
         ConfigReader r = root.at("rooms");
+        int maxEventBytes = r.intValue("maxEventBytes", 256, MAX_VALUE_BYTES);
+        long maxHistoryBytes = r.integer("maxHistoryBytes", 1024, 1L << 30);
+        if (maxHistoryBytes < 2L * maxEventBytes) {
+            throw new ConfigException(r.key("maxHistoryBytes"), "must be at least twice rooms.maxEventBytes ("
+                    + maxEventBytes + "), got " + maxHistoryBytes);
+        }
         return new GameConfig.Rooms(
                 r.intValue("historySize", 1, 100_000),
                 r.duration("historyTtl", Duration.ofSeconds(1), Duration.ofDays(30)),
                 r.intValue("maxStateBytes", 2, MAX_VALUE_BYTES),
-                r.intValue("maxPendingWrites", 1, 100_000));
+                r.intValue("maxPendingWrites", 1, 100_000),
+                maxEventBytes,
+                maxHistoryBytes);
     }
 
     private GameConfig.Messaging messaging() {

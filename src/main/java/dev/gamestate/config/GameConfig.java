@@ -93,8 +93,18 @@ public record GameConfig(
     public record NamespacePolicy(boolean allowBroadcast, boolean allowDirectMessages) {
     }
 
-    /** Room state and history bounds. */
-    public record Rooms(int historySize, Duration historyTtl, int maxStateBytes, int maxPendingWrites) {
+    /**
+     * Room state and history bounds.
+     *
+     * @param historySize      events one room's history keeps at most
+     * @param historyTtl       how long an event stays in the history
+     * @param maxStateBytes    the largest room state, as stored JSON
+     * @param maxPendingWrites appends to one room that may wait on one node
+     * @param maxEventBytes    the largest room event, as its stored frame
+     * @param maxHistoryBytes  the most bytes of events one room's history keeps
+     */
+    public record Rooms(int historySize, Duration historyTtl, int maxStateBytes, int maxPendingWrites,
+                        int maxEventBytes, long maxHistoryBytes) {
     }
 
     /** Chat and inbox bounds. */

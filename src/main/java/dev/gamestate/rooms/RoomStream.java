@@ -99,7 +99,8 @@ final class RoomStream {
      * completes with the event's seq once etcd committed it. {@code eventAt} builds the event for the
      * seq it gets.
      *
-     * @throws GameException {@code too_large} when the patched state would pass {@code rooms.maxStateBytes};
+     * @throws GameException {@code too_large} when the patched state would pass {@code rooms.maxStateBytes}
+     *                       or the encoded event {@code rooms.maxEventBytes};
      *                       {@code unavailable} when etcd cannot be reached or the room stays contended
      */
     CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
@@ -111,7 +112,12 @@ final class RoomStream {
                 throw new GameException(ErrorCode.TOO_LARGE, "the room's state would be " + stateBytes.length
                         + " bytes, over the limit of " + config.maxStateBytes());
             }
-            return new RoomCommitter.Step(next, stateBytes, encoder.encode(eventAt.apply(seq + 1)));
+            byte[] frame = encoder.encode(eventAt.apply(seq + 1));
+            if (frame.length > config.maxEventBytes()) {
+                throw new GameException(ErrorCode.TOO_LARGE, "the event would be " + frame.length
+                        + " bytes, over the limit of " + config.maxEventBytes() + " (rooms.maxEventBytes)");
+            }
+            return new RoomCommitter.Step(next, stateBytes, frame);
         });
     }
 

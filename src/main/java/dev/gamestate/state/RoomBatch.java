@@ -17,8 +17,9 @@ import java.util.List;
 /**
  * One transaction's worth of room appends, over one or more rooms. For each room it holds one
  * compare (the state key is as this node last saw it), the state put once, one log entry per event
- * and one range delete of the entries that fell out of the history; its {@code Else} branch reads
- * every room's state, so a lost compare brings the fresh state back in the same round trip.
+ * and one range delete of the entries that fell out of the history (past {@code rooms.historySize}
+ * events or {@code rooms.maxHistoryBytes} bytes, see {@link HistoryBytes}); its {@code Else} branch
+ * reads every room's state, so a lost compare brings the fresh state back in the same round trip.
  *
  * <p>Bounds: etcd refuses a transaction with more than 128 compares, success ops or failure ops
  * ({@code --max-txn-ops}), or a request over 1.5 MiB ({@code --max-request-bytes}).
@@ -30,13 +31,19 @@ final class RoomBatch {
     /** Keys and values of one transaction; under etcd's default 1.5 MiB request limit with room to spare. */
     static final int MAX_BYTES = 1 << 20;
 
-    /** One room's part: the appends it takes, in order, and what they make of the room. */
+    /**
+     * One room's part: the appends it takes, in order, what they make of the room, and the log
+     * entries from {@code trimFrom} to {@code trimTo} (inclusive; none when {@code trimTo < trimFrom})
+     * that fall out of the history.
+     */
     record Part(RoomQueue room, List<PendingAppend> taken, long firstSeq, long lastSeq,
-                JsonNode state, byte[] storedRoom, List<byte[]> frames) {
+                JsonNode state, byte[] storedRoom, List<byte[]> frames, HistoryBytes history,
+                long trimFrom, long trimTo) {
     }
 
     private final Keys keys;
     private final int historySize;
+    private final long maxHistoryBytes;
     /** What {@link #add} did with a room. */
     enum Added {
         /** Some of its appends are in the batch. */
@@ -52,9 +59,10 @@ final class RoomBatch {
     private int bytes;
     private int refused;
 
-    RoomBatch(Keys keys, int historySize) {
+    RoomBatch(Keys keys, int historySize, long maxHistoryBytes) {
         this.keys = keys;
         this.historySize = historySize;
+        this.maxHistoryBytes = maxHistoryBytes;
     }
 
     boolean isEmpty() {
@@ -96,6 +104,7 @@ final class RoomBatch {
         List<PendingAppend> taken = new ArrayList<>();
         List<byte[]> frames = new ArrayList<>();
         int roomBytes = 0;
+        long eventBytes = 0;
         Iterator<PendingAppend> pending = room.pending().iterator();
         while (pending.hasNext()) {
             // This room's ops: the state put, the range delete, and one put per event. etcd refuses a
@@ -118,6 +127,12 @@ final class RoomBatch {
             if (!(parts.isEmpty() && taken.isEmpty()) && bytes + roomBytes + size > MAX_BYTES) {
                 break; // the first event of a batch always goes, whatever its size
             }
+            if (!taken.isEmpty() && eventBytes + step.frame().length > maxHistoryBytes / 2) {
+                // A room's new events stay well under its byte bound, so the trim that keeps the
+                // history under it never reaches an entry this transaction writes.
+                break;
+            }
+            eventBytes += step.frame().length;
             roomBytes += size;
             seq++;
             state = step.state();
@@ -128,7 +143,15 @@ final class RoomBatch {
         if (taken.isEmpty()) {
             return room.pending().isEmpty() ? Added.NONE_LEFT : Added.FULL;
         }
-        parts.add(new Part(room, taken, known.seq() + 1, seq, state, storedRoom(seq, stateJson), frames));
+        long firstSeq = known.seq() + 1;
+        long[] sizes = frames.stream().mapToLong(f -> f.length).toArray();
+        HistoryBytes history = known.history().append(firstSeq, sizes, historySize, maxHistoryBytes);
+        // Entries below the old floor were trimmed before; those below the new one go now, all
+        // older than firstSeq (see HistoryBytes#append), as etcd refuses a delete over a put.
+        long trimFrom = Math.max(1, firstSeq - historySize);
+        long trimTo = history.floor(seq - historySize + 1) - 1;
+        parts.add(new Part(room, taken, firstSeq, seq, state, storedRoom(seq, stateJson, history), frames, history,
+                trimFrom, trimTo));
         ops += frames.size() + 2;
         bytes += roomBytes;
         return Added.TAKEN;
@@ -153,13 +176,9 @@ final class RoomBatch {
             for (byte[] frame : part.frames()) {
                 txn.addSuccess(put(logKey(room, seq++), frame, historyLease));
             }
-            // Entries up to lastSeq - historySize fell out (all below firstSeq, see add); the earlier
-            // ones were trimmed before.
-            long trimTo = part.lastSeq() - historySize;
-            long trimFrom = Math.max(1, part.firstSeq() - historySize);
-            if (trimTo >= trimFrom) {
+            if (part.trimTo() >= part.trimFrom()) {
                 txn.addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
-                        .setKey(logKey(room, trimFrom)).setRangeEnd(logKey(room, trimTo + 1))));
+                        .setKey(logKey(room, part.trimFrom())).setRangeEnd(logKey(room, part.trimTo() + 1))));
             }
             txn.addFailure(read(room.stateKey()));
         }
@@ -180,9 +199,13 @@ final class RoomBatch {
         return DirectKv.wrap(keys.roomEvent(room.id().ns(), room.id().room(), seq).getBytes(StandardCharsets.UTF_8));
     }
 
-    /** {@code {"seq":N,"state":…}} around already encoded state bytes: the state is serialised once. */
-    static byte[] storedRoom(long seq, byte[] state) {
-        byte[] head = ("{\"seq\":" + seq + ",\"state\":").getBytes(StandardCharsets.UTF_8);
+    /**
+     * {@code {"seq":N,"log":[…],"state":…}} around already encoded state bytes: the state is
+     * serialised once.
+     */
+    static byte[] storedRoom(long seq, byte[] state, HistoryBytes history) {
+        byte[] head = ("{\"seq\":" + seq + ",\"log\":" + history.json() + ",\"state\":")
+                .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + state.length + 1];
         System.arraycopy(head, 0, out, 0, head.length);
         System.arraycopy(state, 0, out, head.length, state.length);

@@ -61,8 +61,11 @@ public final class RoomCommitter implements AutoCloseable {
     public record RoomId(Namespace ns, String room) {
     }
 
-    /** A room as stored: its seq, state, the state's size in bytes and the key's mod revision (0: none). */
-    public record RoomRecord(long seq, JsonNode state, int bytes, long modRevision) {
+    /**
+     * A room as stored: its seq, state, the stored record's size in bytes, the key's mod revision (0:
+     * none) and the bytes its history holds.
+     */
+    public record RoomRecord(long seq, JsonNode state, int bytes, long modRevision, HistoryBytes history) {
     }
 
     /**
@@ -215,7 +218,7 @@ public final class RoomCommitter implements AutoCloseable {
     /** Starts transactions for ready rooms while fewer than {@link #MAX_IN_FLIGHT} are in flight. */
     private void pump() {
         while (inFlight < MAX_IN_FLIGHT && !ready.isEmpty()) {
-            RoomBatch batch = new RoomBatch(etcd.keys(), config.historySize());
+            RoomBatch batch = new RoomBatch(etcd.keys(), config.historySize(), config.maxHistoryBytes());
             List<RoomQueue> unknown = new ArrayList<>();
             while (!ready.isEmpty()) {
                 RoomQueue room = ready.peek();
@@ -333,7 +336,8 @@ public final class RoomCommitter implements AutoCloseable {
             committedEvents.add(batch.events());
             for (RoomBatch.Part part : batch.parts()) {
                 RoomQueue room = part.room();
-                learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision));
+                learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision,
+                        part.history()));
                 long seq = part.firstSeq();
                 long now = System.nanoTime();
                 for (PendingAppend taken : part.taken()) {
@@ -439,13 +443,14 @@ public final class RoomCommitter implements AutoCloseable {
 
     private RoomRecord recordOf(RangeResponse response) {
         if (response.getKvsCount() == 0) {
-            return new RoomRecord(0, JsonNodeFactory.instance.objectNode(), 2, 0);
+            return new RoomRecord(0, JsonNodeFactory.instance.objectNode(), 2, 0, HistoryBytes.NONE);
         }
         KeyValue kv = response.getKvs(0);
         byte[] stored = kv.getValue().toByteArray();
         try {
             JsonNode tree = json.mapper().readTree(stored);
-            return new RoomRecord(tree.path("seq").asLong(), tree.path("state"), stored.length, kv.getModRevision());
+            return new RoomRecord(tree.path("seq").asLong(), tree.path("state"), stored.length, kv.getModRevision(),
+                    HistoryBytes.of(tree));
         } catch (IOException e) {
             throw new GameException(ErrorCode.INTERNAL, "stored room is unreadable", e);
         }

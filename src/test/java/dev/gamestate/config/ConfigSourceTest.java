@@ -76,6 +76,18 @@ class ConfigSourceTest {
     }
 
     @Test
+    void aRoomsEventAndHistoryAreBoundedSeparatelyFromTheFrameLimit() {
+        GameConfig config = bind(required());
+        assertThat(config.rooms().maxEventBytes()).isEqualTo(16384);
+        assertThat(config.rooms().maxHistoryBytes()).isEqualTo(1L << 20);
+
+        Map<String, String> env = required();
+        env.put("GAMESTATE_ROOMS_MAX_EVENT_BYTES", "65536");
+        env.put("GAMESTATE_ROOMS_MAX_HISTORY_BYTES", "100000");
+        assertConfigError(env, "rooms.maxHistoryBytes: must be at least twice rooms.maxEventBytes (65536), got 100000");
+    }
+
+    @Test
     void anEnvironmentVariableOverridesItsKey() {
         GameConfig config = bind(requiredWith("GAMESTATE_SERVER_PORT", "9000"));
 
