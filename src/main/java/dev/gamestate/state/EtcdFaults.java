@@ -43,6 +43,11 @@ public final class EtcdFaults {
     void record(EtcdFault fault) {
         String kind = fault.kind();
         counts.get(kind).incrementAndGet();
+        if (fault instanceof EtcdFault.Other other && other.detail().startsWith("OUT_OF_RANGE")) {
+            // A compaction that another node already made (or a read below it): an answer about the
+            // request, not about etcd's health. Counted, not logged.
+            return;
+        }
         AtomicLong pending = unlogged.get(kind);
         pending.incrementAndGet();
         AtomicLong last = lastLogged.get(kind);
