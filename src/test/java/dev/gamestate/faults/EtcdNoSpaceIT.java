@@ -84,8 +84,9 @@ class EtcdNoSpaceIT {
             assertThat(notReady.json().path("error").path("message").asText()).isEqualTo("etcd is out of space");
             assertThat(HttpProbe.get(node.http("/metrics")).body())
                     .containsPattern("gamestate_etcd_errors_total\\{kind=\"no_space\",node=\"[^\"]+\"} [1-9]");
-            assertThat(log.list).as("one line for many refusals, saying what to do")
-                    .filteredOn(e -> e.getFormattedMessage().contains("etcdctl alarm disarm")).hasSize(1);
+            // Seven refusals and a probe within a second or so: one line (two, had 30 s passed meanwhile).
+            assertThat(log.list).as("a line for many refusals, saying what to do")
+                    .filteredOn(e -> e.getFormattedMessage().contains("etcdctl alarm disarm")).hasSizeBetween(1, 2);
 
             // Connections opened during the outage: their records and counts cannot be written yet.
             try (Player bob = Player.connect(node.privateWs(), "bob");
