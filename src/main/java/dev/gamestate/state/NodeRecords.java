@@ -179,6 +179,7 @@ public final class NodeRecords {
         List<PendingWrites.Resolved> batch = pending.take(keysInFlight);
         if (!batch.isEmpty()) {
             inFlight++;
+            txns.incrementAndGet(); // counted as it leaves the queue: queued() and txns() agree
             batch.forEach(r -> keysInFlight.add(r.entry().key));
         }
         return batch;
@@ -206,7 +207,6 @@ public final class NodeRecords {
                 txnOps.add(Op.get(Keys.bytes(r.entry().countPrefix), countOne));
             }
         }
-        txns.incrementAndGet();
         ops.addAndGet(txnOps.size());
         largestBatch.accumulateAndGet(txnOps.size(), Math::max);
         Op[] array = txnOps.toArray(Op[]::new);
