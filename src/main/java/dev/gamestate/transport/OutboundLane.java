@@ -62,6 +62,9 @@ final class OutboundLane implements Runnable {
     private final FlushPacer pacer;
     private final TransportMetrics metrics;
     private final Queue<Item> queue = PlatformDependent.newMpscQueue();
+    // Replies and pongs: written before anything in the queue, so a burst of fan-out never holds
+    // back an ack. Nothing here must keep an order with room events (see enqueueReply).
+    private final Queue<Item> replies = PlatformDependent.newMpscQueue();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong fanOutBytes = new AtomicLong();
     // Connections seen congested, until they drain; each at most once (WsConnection.congestionSeen).
@@ -92,9 +95,18 @@ final class OutboundLane implements Runnable {
         offer(new One(connection, utf8));
     }
 
-    /** Queues a pong carrying {@code payload} for {@code connection}, of this lane's loop. */
+    /**
+     * Queues a reply (ack or error) for {@code connection}, ahead of the fan-out queued before it. A
+     * reply keeps no order with room events: events a subscribe ack must precede are held until
+     * after it is queued, and an event is never queued before the ack of its own broadcast.
+     */
+    void enqueueReply(WsConnection connection, byte[] utf8) {
+        offer(replies, new One(connection, utf8));
+    }
+
+    /** Queues a pong carrying {@code payload} for {@code connection}, of this lane's loop; like a reply. */
     void enqueuePong(WsConnection connection, byte[] payload) {
-        offer(new Pong(connection, payload));
+        offer(replies, new Pong(connection, payload));
     }
 
     /** Queues one frame for {@code connections}, all of this lane's loop. */
@@ -109,7 +121,11 @@ final class OutboundLane implements Runnable {
     }
 
     private void offer(Item item) {
-        queue.offer(item);
+        offer(queue, item);
+    }
+
+    private void offer(Queue<Item> to, Item item) {
+        to.offer(item);
         if (scheduled.compareAndSet(false, true)) {
             loop.execute(this);
         }
@@ -117,7 +133,7 @@ final class OutboundLane implements Runnable {
 
     /** Items queued and not yet written. */
     int depth() {
-        return queue.size();
+        return queue.size() + replies.size();
     }
 
     /** Watches {@code connection} until it is no longer congested, then tells it (on the loop). */
@@ -145,7 +161,7 @@ final class OutboundLane implements Runnable {
         long bytes = 0;
         try {
             Item next;
-            while (frames < MAX_PER_RUN && (next = queue.poll()) != null) {
+            while (frames < MAX_PER_RUN && (next = next()) != null) {
                 switch (next) {
                     case One one -> {
                         if (one.connection().admitQueued(one.utf8())) {
@@ -184,12 +200,18 @@ final class OutboundLane implements Runnable {
             }
         }
         metrics.framesOut(frames, bytes);
-        if (!queue.isEmpty() && scheduled.compareAndSet(false, true)) {
+        if ((!queue.isEmpty() || !replies.isEmpty()) && scheduled.compareAndSet(false, true)) {
             loop.execute(this);
         }
         flushUrgent();
         flushOrDefer();
         checkCongested();
+    }
+
+    /** The next item: any reply first, else the oldest of the rest. */
+    private Item next() {
+        Item reply = replies.poll();
+        return reply != null ? reply : queue.poll();
     }
 
     /** Tells the connections that were congested and no longer are; keeps watching the others. */

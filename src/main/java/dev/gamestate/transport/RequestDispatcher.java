@@ -102,12 +102,12 @@ final class RequestDispatcher {
     }
 
     private void replyAck(WsConnection connection, String id, Reply reply) {
-        connection.send(codec.ack(id, reply.result()));
+        connection.reply(codec.ack(id, reply.result()));
         reply.afterSend().run();
     }
 
     void replyError(WsConnection connection, Optional<String> id, GameException error) {
         metrics.error(error.code());
-        connection.send(codec.error(id, error));
+        connection.reply(codec.error(id, error));
     }
 }

@@ -154,6 +154,16 @@ final class WsConnection implements Connection {
     }
 
     /**
+     * Queues an ack or error reply, from any thread, ahead of fan-out already queued (see
+     * {@link OutboundLane#enqueueReply}); same budget as {@link #send}.
+     */
+    void reply(byte[] utf8) {
+        if (reserve(utf8)) {
+            lane.enqueueReply(this, utf8);
+        }
+    }
+
+    /**
      * Queues the pong answering a ping, under the same budget as every other frame: a client that
      * pings without reading its pongs is closed with 4008 like any other slow reader.
      */

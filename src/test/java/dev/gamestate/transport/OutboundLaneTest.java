@@ -67,6 +67,21 @@ class OutboundLaneTest {
     }
 
     @Test
+    void aReplyQueuedBehindFanOutIsWrittenBeforeItAndFlushedAtOnce() {
+        EmbeddedChannel channel = channel();
+        WsConnection connection = connection(channel, Duration.ofHours(1), 1 << 20);
+        SessionRegistry fanOut = new SessionRegistry();
+
+        fanOut.pushAll(push("event-1"), List.of(connection));
+        fanOut.pushAll(push("event-2"), List.of(connection));
+        connection.reply("ack".getBytes(StandardCharsets.UTF_8));
+        connection.push(push("message"));
+        channel.runPendingTasks();
+
+        assertThat(texts(channel)).containsExactly("ack", "event-1", "event-2", "message");
+    }
+
+    @Test
     void aQuietSocketIsFlushedAtOnceWhileABusyOneOnTheSameLoopWaitsForTheInterval() {
         EmbeddedChannel busyChannel = channel();
         EmbeddedChannel quietChannel = new EmbeddedChannel();
