@@ -69,6 +69,15 @@ public record HistoryBytes(List<Segment> segments) {
      * an entry the same transaction writes (etcd refuses that).
      */
     HistoryBytes append(long firstSeq, long[] sizes, int historySize, long maxBytes) {
+        return append(firstSeq, sizes, historySize, firstSeq + sizes.length - historySize, maxBytes);
+    }
+
+    /**
+     * As {@link #append(long, long[], int, long)}, but the count bound keeps from {@code countFloor}
+     * on, which may lie below the exact bound (the room trims its log by count in chunks); the
+     * entries kept below the exact bound stay counted, so the bytes remain an upper bound.
+     */
+    HistoryBytes append(long firstSeq, long[] sizes, int historySize, long countFloor, long maxBytes) {
         long closeAt = Math.max(1, maxBytes / SEGMENTS);
         List<Segment> next = new ArrayList<>(segments.size() + 2);
         next.addAll(segments);
@@ -87,7 +96,6 @@ public record HistoryBytes(List<Segment> segments) {
             }
             seq++;
         }
-        long countFloor = seq - historySize; // the first seq the count bound keeps
         long total = new HistoryBytes(next).total();
         while (next.size() > 1 && next.get(1).start() <= firstSeq
                 && (next.get(1).start() <= countFloor || total > maxBytes)) {

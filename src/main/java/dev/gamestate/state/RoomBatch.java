@@ -145,16 +145,34 @@ final class RoomBatch {
         }
         long firstSeq = known.seq() + 1;
         long[] sizes = frames.stream().mapToLong(f -> f.length).toArray();
-        HistoryBytes history = known.history().append(firstSeq, sizes, historySize, maxHistoryBytes);
-        // Entries below the old floor were trimmed before; those below the new one go now, all
-        // older than firstSeq (see HistoryBytes#append), as etcd refuses a delete over a put.
-        long trimFrom = Math.max(1, firstSeq - historySize);
-        long trimTo = history.floor(seq - historySize + 1) - 1;
+        long countFloor = countFloor(seq);
+        HistoryBytes history = known.history().append(firstSeq, sizes, historySize, countFloor, maxHistoryBytes);
+        // What the room's last transaction kept is deleted from there to the new floor, all older
+        // than firstSeq (see HistoryBytes#append), as etcd refuses a delete over a put. The count
+        // floor moves in chunks, so most transactions delete nothing.
+        long trimFrom = known.history().floor(countFloor(firstSeq - 1));
+        long trimTo = history.floor(countFloor) - 1;
         parts.add(new Part(room, taken, firstSeq, seq, state, storedRoom(seq, stateJson, history), frames, history,
                 trimFrom, trimTo));
-        ops += frames.size() + 2;
+        ops += frames.size() + (trimTo >= trimFrom ? 2 : 1);
         bytes += roomBytes;
         return Added.TAKEN;
+    }
+
+    /**
+     * The first seq a room at {@code lastSeq} keeps by count: {@code lastSeq - historySize + 1},
+     * rounded down to a multiple of {@link #trimChunk()} (plus one), so the log is trimmed by count once
+     * every {@code historySize / 8} events rather than in every transaction, and holds between
+     * {@code historySize} and {@code historySize + historySize / 8 - 1} events.
+     */
+    private long countFloor(long lastSeq) {
+        long exact = lastSeq - historySize + 1;
+        long chunk = trimChunk();
+        return exact <= 1 ? 1 : 1 + (exact - 1) / chunk * chunk;
+    }
+
+    private long trimChunk() {
+        return Math.max(1, historySize / 8);
     }
 
     /**

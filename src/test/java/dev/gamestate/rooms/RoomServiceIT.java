@@ -356,6 +356,27 @@ class RoomServiceIT {
     }
 
     @Test
+    void aLongHistoryIsTrimmedInChunksOfAnEighthAndAlwaysReachesBackHistorySizeEvents() {
+        ServiceNode node = node(config(Map.of("GAMESTATE_ROOMS_HISTORY_SIZE", "16")), "node-a");
+        RecordingConnection publisher = node.player("pub");
+        node.request(publisher, "subscribe", "{\"room\":\"r\"}");
+        List<Long> counts = new ArrayList<>();
+        for (int i = 1; i <= 40; i++) {
+            node.request(publisher, BROADCAST, "{\"room\":\"r\",\"data\":" + i + "}");
+            counts.add(node.count(node.etcd().keys().roomLog(Namespace.PRIVATE, "r")));
+        }
+
+        // 16 events, plus at most one chunk (16 / 8 = 2) less one waiting for the next trim.
+        assertThat(counts.subList(16, 40)).allSatisfy(count -> assertThat(count).isBetween(16L, 17L));
+        assertThat(counts.subList(16, 40)).contains(16L, 17L);
+        RecordingConnection resumed = node.player("resumed");
+        JsonNode ack = node.request(resumed, "subscribe", "{\"room\":\"r\",\"since\":24}");
+        assertThat(ack.path("recovered").asBoolean()).isTrue();
+        await().atMost(PATIENCE).until(() -> resumed.seqs("r").size() == 16);
+        assertThat(resumed.seqs("r")).first().isEqualTo(25L);
+    }
+
+    @Test
     void eventsOlderThanTheHistoryTtlAreNotReplayed() {
         ServiceNode node = node(config(Map.of("GAMESTATE_ROOMS_HISTORY_TTL", "1s")), "node-a");
         RecordingConnection publisher = node.player("pub");
