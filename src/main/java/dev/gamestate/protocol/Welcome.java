@@ -30,8 +30,9 @@ public record Welcome(
      * @param outboundBufferBytes how far the client may fall behind before it is closed with 4008
      * @param maxTextLength       longest chat text
      * @param maxStateBytes       largest room state
+     * @param maxEventBytes       largest room event as stored (its whole frame)
      */
     public record Limits(int maxFrameBytes, int messagesPerSecond, int outboundBufferBytes,
-                         int maxTextLength, int maxStateBytes) {
+                         int maxTextLength, int maxStateBytes, int maxEventBytes) {
     }
 }

@@ -59,7 +59,8 @@ public final class GameServer implements AutoCloseable {
         this.group = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), io);
         GameConfig.Limits limits = config.limits();
         Welcome.Limits welcomeLimits = new Welcome.Limits(limits.maxFrameBytes(), limits.messagesPerSecond(),
-                limits.outboundBufferBytes(), config.messaging().maxTextLength(), config.rooms().maxStateBytes());
+                limits.outboundBufferBytes(), config.messaging().maxTextLength(), config.rooms().maxStateBytes(),
+                config.rooms().maxEventBytes());
         this.dispatcher = new RequestDispatcher(codec, registry, metrics, clock);
         OutboundLanes lanes = new OutboundLanes(FlushPacing.of(config.server().flushInterval(),
                 config.server().maxFlushInterval(), config.server().flushesPerSecond()), metrics);

@@ -67,6 +67,7 @@ class SessionAuthIT {
             assertThat(limits.path("maxTextLength").asInt()).isEqualTo(500);
             assertThat(limits.path("outboundBufferBytes").asInt()).isPositive();
             assertThat(limits.path("maxStateBytes").asInt()).isPositive();
+            assertThat(limits.path("maxEventBytes").asInt()).isEqualTo(16384);
         }
     }
 
