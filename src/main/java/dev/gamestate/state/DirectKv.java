@@ -28,8 +28,8 @@ import java.util.function.BiConsumer;
  * transport thread; callers hop to their own thread from there.
  *
  * <p>Failures are gRPC {@code StatusRuntimeException}s. A call is never retried here (a transaction
- * whose answer was lost may have been applied; the caller decides), but an {@code UNAVAILABLE}
- * moves later calls to the next endpoint, and an expired auth token is renewed and the call sent once
+ * whose answer was lost may have been applied; the caller decides), but an {@code UNAVAILABLE} or
+ * a deadline passed moves later calls to the next endpoint, and an expired auth token is renewed and the call sent once
  * more (etcd refused it before applying anything).
  */
 final class DirectKv implements AutoCloseable {
@@ -87,7 +87,9 @@ final class DirectKv implements AutoCloseable {
                 }
                 return call(method, false);
             }
-            if (status.getCode() == Status.Code.UNAVAILABLE) {
+            // A member that is down, or cut off from the leader (it answers nothing until the
+            // deadline): the next calls go to the next endpoint.
+            if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
                 moveOn(target);
             }
             return CompletableFuture.failedFuture(error);
