@@ -78,6 +78,25 @@ class DirectKvIT {
         }
     }
 
+    @Test
+    void callsMoveToTheNextMemberWhenTheirsIsGone() {
+        try (dev.gamestate.testing.EtcdCluster cluster = dev.gamestate.testing.EtcdCluster.start(3);
+             DirectKv kv = new DirectKv(EtcdChannels.create(config(cluster.endpointsCsv(), Map.of())),
+                     Duration.ofSeconds(2))) {
+            assertThat(kv.txn(createIfAbsent("/direct/e", "1")).join().getSucceeded()).isTrue();
+            cluster.member(0).kill(); // the first endpoint: where a fresh DirectKv sends its calls
+
+            // The calls that fail there move the next ones on to a live member.
+            for (int i = 0; i < 6; i++) {
+                String key = "/direct/f" + i;
+                await().atMost(PATIENCE).ignoreExceptions()
+                        .until(() -> kv.txn(createIfAbsent(key, "1")).join().getSucceeded()
+                                || "1".equals(value(kv, key)));
+            }
+            assertThat(value(kv, "/direct/e")).isEqualTo("1");
+        }
+    }
+
     private static String value(DirectKv kv, String key) {
         return kv.range(read(key)).join().getKvs(0).getValue().toString(StandardCharsets.UTF_8);
     }
@@ -107,8 +126,12 @@ class DirectKvIT {
     }
 
     private GameConfig.Etcd config(Map<String, String> extra) {
+        return config(etcd.endpoint(), extra);
+    }
+
+    private static GameConfig.Etcd config(String endpoints, Map<String, String> extra) {
         Map<String, String> env = new java.util.HashMap<>(Map.of(
-                "GAMESTATE_ETCD_ENDPOINTS", etcd.endpoint(),
+                "GAMESTATE_ETCD_ENDPOINTS", endpoints,
                 "GAMESTATE_AUTH_JWT_HMAC_SECRET", "x".repeat(40),
                 "GAMESTATE_AUTH_GUEST_TOKEN_SECRET", "y".repeat(40)));
         env.putAll(extra);
