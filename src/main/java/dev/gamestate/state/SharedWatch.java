@@ -35,8 +35,11 @@ final class SharedWatch implements SharedWatchStream.Watch {
 
     // Touched only by delivery tasks, which run one at a time: the newest revision delivered and the
     // keys of it delivered so far. An event is known by (revision, key), never by revision alone.
+    // Most revisions carry one key per watch: the first is a field, a set only from the second on
+    // (a node holds two watches per connected user; each set would cost ~150 bytes).
     private long lastRevision;
-    private final Set<String> keysAtLastRevision = new HashSet<>();
+    private String firstKeyAtLastRevision;
+    private Set<String> moreKeysAtLastRevision;
 
     SharedWatch(WatchRange range, long startRevision, WatchListener listener, GrpcSharedWatchStream owner) {
         this.range = range;
@@ -137,11 +140,19 @@ final class SharedWatch implements SharedWatchStream.Watch {
         if (revision < lastRevision) {
             return false;
         }
-        if (revision > lastRevision) {
+        if (revision > lastRevision || firstKeyAtLastRevision == null) {
             lastRevision = revision;
-            keysAtLastRevision.clear();
+            firstKeyAtLastRevision = put.key();
+            moreKeysAtLastRevision = null;
+            return true;
         }
-        return keysAtLastRevision.add(put.key());
+        if (firstKeyAtLastRevision.equals(put.key())) {
+            return false;
+        }
+        if (moreKeysAtLastRevision == null) {
+            moreKeysAtLastRevision = new HashSet<>();
+        }
+        return moreKeysAtLastRevision.add(put.key());
     }
 
     @Override

@@ -31,9 +31,10 @@ public final class UserWatches implements AutoCloseable {
     /** One user's interest. Guarded by the enclosing instance. */
     private static final class Entry {
         final User user;
-        final Set<String> sessions = new HashSet<>();
+        // Few sessions per user (usually one): a small list, not a hash set.
+        final List<String> sessions = new ArrayList<>(1);
         CompletableFuture<Void> started;
-        List<SharedWatchStream.Watch> watches = new ArrayList<>();
+        List<SharedWatchStream.Watch> watches = new ArrayList<>(2);
 
         Entry(User user) {
             this.user = user;
@@ -67,7 +68,9 @@ public final class UserWatches implements AutoCloseable {
         Entry e;
         synchronized (this) {
             e = users.computeIfAbsent(new User(ns, userId), Entry::new);
-            e.sessions.add(sessionId);
+            if (!e.sessions.contains(sessionId)) {
+                e.sessions.add(sessionId);
+            }
             if (e.started != null) {
                 return e.started;
             }
