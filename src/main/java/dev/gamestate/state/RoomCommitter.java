@@ -289,8 +289,11 @@ public final class RoomCommitter implements AutoCloseable {
                 : lease.thenComposeAsync(granted -> send(batch, granted.getLeaseId()), thread);
         sent.whenCompleteAsync((outcome, error) -> {
             inFlight--;
-            settle(batch, outcome == null ? new Outcome(null, error, 0) : outcome);
-            pump();
+            boolean committed = settle(batch, outcome == null ? new Outcome(null, error, 0) : outcome);
+            pump(); // the next transaction goes out before this one's acks are written
+            if (committed) {
+                acknowledge(batch);
+            }
         }, thread);
     }
 
@@ -311,12 +314,17 @@ public final class RoomCommitter implements AutoCloseable {
         return DirectKv.wrap(etcd.keys().roomState(id.ns(), id.room()).getBytes(StandardCharsets.UTF_8));
     }
 
-    private void settle(RoomBatch batch, Outcome outcome) {
+    /**
+     * Books a transaction's outcome: on success the rooms move on (their appends are completed by
+     * {@link #acknowledge}, once the next transaction is out); otherwise the appends fail or wait to
+     * be retried. True when the batch committed.
+     */
+    private boolean settle(RoomBatch batch, Outcome outcome) {
         if (outcome.error() != null) {
             if (LeaseBuckets.isLeaseGone(outcome.error())) {
                 history.forget(outcome.lease());
                 batch.parts().forEach(part -> release(part.room(), 0));
-                return;
+                return false;
             }
             // Unknown outcome: the events may have been committed. Fail them; read the rooms afresh.
             GameException unavailable = etcd.failure(outcome.error());
@@ -328,7 +336,7 @@ public final class RoomCommitter implements AutoCloseable {
                 part.taken().forEach(p -> fail(part.room(), p, unavailable));
                 readyIfPending(part.room());
             }
-            return;
+            return false;
         }
         TxnResponse response = outcome.response();
         if (response.getSucceeded()) {
@@ -338,19 +346,15 @@ public final class RoomCommitter implements AutoCloseable {
                 RoomQueue room = part.room();
                 learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision,
                         part.history()));
-                long seq = part.firstSeq();
-                long now = System.nanoTime();
-                for (PendingAppend taken : part.taken()) {
-                    room.pending().poll();
-                    pendingAppends--;
-                    timings.append(now - taken.queuedNanos());
-                    taken.done().complete(seq++);
+                for (int i = part.taken().size(); i > 0; i--) {
+                    room.pending().poll(); // the taken appends are the queue's first
                 }
+                pendingAppends -= part.taken().size();
                 room.conflicts = 0;
                 room.busy = false;
                 readyIfPending(room);
             }
-            return;
+            return true;
         }
         conflicts.increment();
         for (int i = 0; i < batch.parts().size(); i++) {
@@ -369,6 +373,19 @@ public final class RoomCommitter implements AutoCloseable {
                 // Jittered, growing backoff so that contending nodes stop colliding.
                 long cap = Math.min(100, 5L << Math.min(room.conflicts, 5));
                 release(room, ThreadLocalRandom.current().nextLong(cap / 2, cap + 1));
+            }
+        }
+        return false;
+    }
+
+    /** Completes the appends of a committed batch with their seqs (their acks go out from here). */
+    private void acknowledge(RoomBatch batch) {
+        long now = System.nanoTime();
+        for (RoomBatch.Part part : batch.parts()) {
+            long seq = part.firstSeq();
+            for (PendingAppend taken : part.taken()) {
+                timings.append(now - taken.queuedNanos());
+                taken.done().complete(seq++);
             }
         }
     }
