@@ -13,9 +13,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -57,51 +55,32 @@ public final class ConfigSource {
 
     /** The node at a dotted key path, if present. */
     public Optional<JsonNode> node(String key) {
-        JsonNode node = tree;
-        for (String part : key.split("\\.")) {
-            node = node.get(part);
-            if (node == null) {
-                return Optional.empty();
-            }
-        }
-        return Optional.of(node);
+        JsonNode node = tree.at("/" + key.replace('.', '/'));
+        return node.isMissingNode() ? Optional.empty() : Optional.of(node);
     }
 
     /** The value at {@code key} as one line of text: lists comma-separated, missing as empty. */
     public String render(String key) {
         JsonNode node = node(key).orElseThrow(() -> new ConfigException(key, "no such key"));
         if (node.isArray()) {
-            List<String> parts = new ArrayList<>();
-            node.forEach(n -> parts.add(n.isValueNode() ? n.asText() : n.toString()));
-            return String.join(",", parts);
+            return String.join(",", node.valueStream().map(n -> n.isValueNode() ? n.asText() : n.toString()).toList());
         }
         return node.isValueNode() ? node.asText() : node.toString();
     }
 
     /** The validated, typed configuration. */
     public GameConfig bind() {
-        return new ConfigBinder(tree).bind();
+        return ConfigBinder.bind(tree, "", GameConfig.class);
     }
 
     /** Only the player JWT settings, validated; for tools that need nothing else (minting dev tokens). */
     public GameConfig.Jwt bindJwt() {
-        return new ConfigBinder(tree).jwt();
+        return ConfigBinder.bind(tree, "auth.jwt", GameConfig.Jwt.class);
     }
 
     /** The environment variable that sets {@code key}, e.g. {@code GAMESTATE_SERVER_PORT}. */
     public static String envName(String key) {
-        StringBuilder out = new StringBuilder(ENV_PREFIX);
-        for (int i = 0; i < key.length(); i++) {
-            char c = key.charAt(i);
-            if (c == '.') {
-                out.append('_');
-            } else if (Character.isUpperCase(c)) {
-                out.append('_').append(c);
-            } else {
-                out.append(Character.toUpperCase(c));
-            }
-        }
-        return out.toString();
+        return ENV_PREFIX + key.replace('.', '_').replaceAll("([A-Z])", "_$1").toUpperCase(Locale.ROOT);
     }
 
     private static ObjectNode readDefaults() {
@@ -136,9 +115,7 @@ public final class ConfigSource {
     }
 
     private static void merge(ObjectNode target, JsonNode overlay, String path, Path file) {
-        Iterator<Map.Entry<String, JsonNode>> fields = overlay.properties().iterator();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : overlay.properties()) {
             String key = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
             JsonNode existing = target.get(field.getKey());
             if (existing == null && !OPEN_MAPS.contains(path)) {
@@ -147,6 +124,8 @@ public final class ConfigSource {
             if (existing != null && existing.isObject() && field.getValue().isObject()
                     && !OPEN_MAPS.contains(key)) {
                 merge((ObjectNode) existing, field.getValue(), key, file);
+            } else if (existing != null && existing.isArray() && field.getValue().isTextual()) {
+                target.set(field.getKey(), commaSeparated(field.getValue().asText()));
             } else {
                 target.set(field.getKey(), field.getValue());
             }
@@ -154,9 +133,8 @@ public final class ConfigSource {
     }
 
     private static void applyEnvironment(ObjectNode node, String path, Map<String, String> env) {
-        List<String> names = new ArrayList<>();
-        node.fieldNames().forEachRemaining(names::add);
-        for (String name : names) {
+        // A copy of the names: setting a child while iterating the node's own view would fail.
+        for (String name : node.properties().stream().map(Map.Entry::getKey).toList()) {
             String key = path.isEmpty() ? name : path + "." + name;
             JsonNode child = node.get(name);
             String value = env.get(envName(key));
@@ -179,15 +157,16 @@ public final class ConfigSource {
                 throw new ConfigException(key, envName(key) + " must hold YAML or JSON: " + e.getOriginalMessage());
             }
         }
-        if (current.isArray()) {
-            ArrayNode list = JsonNodeFactory.instance.arrayNode();
-            for (String part : value.split(",")) {
-                if (!part.isBlank()) {
-                    list.add(part.strip());
-                }
+        return current.isArray() ? commaSeparated(value) : TextNode.valueOf(value);
+    }
+
+    private static ArrayNode commaSeparated(String value) {
+        ArrayNode list = JsonNodeFactory.instance.arrayNode();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                list.add(part.strip());
             }
-            return list;
         }
-        return TextNode.valueOf(value);
+        return list;
     }
 }

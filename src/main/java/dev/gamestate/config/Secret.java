@@ -1,12 +1,14 @@
 package dev.gamestate.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /** A configured secret. It never prints its value, so it can't leak into logs. */
 public record Secret(String value) {
 
-    /** Rejects null. */
+    /** Rejects null; a config file writes a secret as plain text. */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public Secret {
         Objects.requireNonNull(value, "value");
     }

@@ -352,9 +352,7 @@ class PlayerTokenVerifierTest {
 
     @Test
     void createRefusesMissingJwksFile() {
-        GameConfig.Jwt config = jwksConfig(dir.resolve("missing.json"));
-
-        assertThatThrownBy(() -> PlayerTokenVerifier.create(config, CLOCK))
+        assertThatThrownBy(() -> PlayerTokenVerifier.create(jwksConfig(dir.resolve("missing.json")), CLOCK))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("auth.jwt.jwksFile");
     }
@@ -381,10 +379,8 @@ class PlayerTokenVerifierTest {
 
     @Test
     void createRefusesHmacSecretShorterThan32Bytes() {
-        GameConfig.Jwt config = new GameConfig.Jwt(Optional.of(new Secret("short")), Optional.empty(), Optional.empty(),
-                Optional.empty(), SKEW);
-
-        assertThatThrownBy(() -> PlayerTokenVerifier.create(config, CLOCK))
+        assertThatThrownBy(() -> PlayerTokenVerifier.create(new GameConfig.Jwt(Optional.of(new Secret("short")),
+                        Optional.empty(), Optional.empty(), Optional.empty(), SKEW), CLOCK))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("auth.jwt.hmacSecret")
                 .hasMessageNotContaining("short");

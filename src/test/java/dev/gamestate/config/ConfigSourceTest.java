@@ -215,6 +215,55 @@ class ConfigSourceTest {
     }
 
     @Test
+    void aBadGoodInTheCatalogIsNamedWithItsIndex() throws IOException {
+        Path file = file("""
+                economy:
+                  catalog:
+                    - {id: sword, name: Sword, price: 10, currency: gold}
+                    - {id: shield, name: Shield, price: cheap, currency: gold}
+                """);
+        assertThatThrownBy(() -> ConfigSource.load(Optional.of(file), required()).bind())
+                .isInstanceOf(ConfigException.class).hasMessage("economy.catalog.1.price: expected an integer, got 'cheap'");
+
+        Files.writeString(file, "economy:\n  catalog:\n    - {id: sword, name: Sword, price: -1, currency: gold}\n");
+        assertThatThrownBy(() -> ConfigSource.load(Optional.of(file), required()).bind())
+                .isInstanceOf(ConfigException.class).hasMessage("economy.catalog.0.price: expected 0..2305843009213693951, got -1");
+
+        Files.writeString(file, "economy:\n  catalog:\n    - {id: sword, name: Sword, price: 1, currency: gold, colour: red}\n");
+        assertThatThrownBy(() -> ConfigSource.load(Optional.of(file), required()).bind())
+                .isInstanceOf(ConfigException.class).hasMessage("economy.catalog.0.colour: unknown key");
+    }
+
+    @Test
+    void aKeySetToNothingInTheFileIsMissing() throws IOException {
+        Path file = file("server:\n  port: ~\n");
+
+        assertThatThrownBy(() -> ConfigSource.load(Optional.of(file), required()).bind())
+                .isInstanceOf(ConfigException.class).hasMessage("server.port: is missing");
+    }
+
+    @Test
+    void aTypeErrorNamesTheKeyAndWhatWasExpected() {
+        assertConfigError(requiredWith("GAMESTATE_NAMESPACES_GUEST_ALLOW_BROADCAST", "maybe"),
+                "namespaces.guest.allowBroadcast: expected true or false, got 'maybe'");
+        assertConfigError(requiredWith("GAMESTATE_SERVER_PORT", "99999999999"), "server.port: out of range, got 99999999999");
+        assertConfigError(requiredWith("GAMESTATE_ECONOMY_STARTING_BALANCE", "[1, 2]"),
+                "economy.startingBalance: expected a map of keys to values");
+    }
+
+    @Test
+    void aFileMayWriteAListCommaSeparatedAndAnEmptyTlsSectionMeansNoTls() throws IOException {
+        Path file = file("server:\n  allowedOrigins: 'https://a.example.com, https://b.example.com'\n");
+
+        GameConfig config = ConfigSource.load(Optional.of(file), required()).bind();
+
+        assertThat(config.server().allowedOrigins()).containsExactly("https://a.example.com", "https://b.example.com");
+        assertThat(config.etcd().tls()).isEmpty();
+        assertThat(ConfigSource.load(Optional.empty(), requiredWith("GAMESTATE_ETCD_TLS_CA_FILE", "pom.xml")).bind()
+                .etcd().tls()).map(GameConfig.EtcdTls::caFile).contains(Path.of("pom.xml"));
+    }
+
+    @Test
     void aSecretShorterThan32BytesIsAnErrorNamingTheKey() {
         assertConfigError(requiredWith("GAMESTATE_AUTH_JWT_HMAC_SECRET", "too-short"),
                 "auth.jwt.hmacSecret: must be at least 32 bytes");
