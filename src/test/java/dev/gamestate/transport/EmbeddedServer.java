@@ -5,6 +5,7 @@ import dev.gamestate.auth.GuestTokens;
 import dev.gamestate.auth.PlayerTokenVerifier;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.config.Secret;
+import dev.gamestate.core.Namespace;
 import dev.gamestate.event.Connection;
 import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.event.EventRegistry;
@@ -49,7 +50,7 @@ final class EmbeddedServer {
                     boolean settleHandshakes) {
 
         static Settings defaults() {
-            return new Settings(1024, 5, 3, 64 * 1024, 8, Duration.ofSeconds(5), List.of(), true);
+            return new Settings(1024, 20, 5, 64 * 1024, 8, Duration.ofSeconds(5), List.of(), true);
         }
 
         Settings messagesPerSecond(int perSecond, int violations) {
@@ -139,6 +140,15 @@ final class EmbeddedServer {
     /** Settles every handshake so far (their sessions "recorded"), freeing their slots. */
     void settleHandshakes() {
         openings.forEach(settled -> settled.complete(null));
+    }
+
+    /** The session of guest {@code userId} on this server. */
+    Connection connectionOf(String userId) {
+        List<Connection> connections = sessions.connectionsOf(Namespace.GUEST, userId);
+        if (connections.size() != 1) {
+            throw new IllegalStateException(userId + " has " + connections.size() + " sessions");
+        }
+        return connections.get(0);
     }
 
     /** Sessions open on this server. */
