@@ -13,6 +13,7 @@ import dev.gamestate.core.GameException;
 import dev.gamestate.core.Names;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.messaging.MessagingService;
+import dev.gamestate.messaging.SendMessagePayload;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.store.StoreService;
@@ -79,8 +80,9 @@ public final class AdminApi implements HttpEndpoint {
             });
             case "POST messages" -> exact(path, 1, () -> {
                 AdminRequests.Message m = body(request, AdminRequests.Message.class);
-                return messaging.send(namespace(m.namespace()), m.to(), m.room(), required("text", m.text()),
-                        m.data(), RoomService.SYSTEM);
+                return messaging.send(namespace(m.namespace()),
+                        new SendMessagePayload(m.to(), m.room(), required("text", m.text()), m.data()),
+                        RoomService.SYSTEM);
             });
             case "POST wallets" -> {
                 if (path.length != 3 || !path[2].equals("credit")) {
