@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.gamestate.auth.BearerToken;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.config.Secret;
 import dev.gamestate.core.ErrorCode;
@@ -34,7 +35,6 @@ public final class AdminApi implements HttpEndpoint {
 
     /** Where the API lives. */
     public static final String PREFIX = "/core/game/v1/admin/";
-    private static final String BEARER = "Bearer ";
 
     private final List<Secret> keys;
     private final RoomService rooms;
@@ -128,10 +128,7 @@ public final class AdminApi implements HttpEndpoint {
         }
         String header = request.authorization().orElseThrow(() ->
                 new GameException(ErrorCode.UNAUTHORIZED, "send Authorization: Bearer <admin key>"));
-        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new GameException(ErrorCode.UNAUTHORIZED, "Authorization must be 'Bearer <admin key>'");
-        }
-        byte[] presented = header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);
+        byte[] presented = BearerToken.of(header, "admin key").getBytes(StandardCharsets.UTF_8);
         boolean match = false;
         for (Secret key : keys) {
             // Constant-time per key, and every key is compared, so timing tells nothing.

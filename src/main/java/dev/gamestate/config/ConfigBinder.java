@@ -27,7 +27,6 @@ final class ConfigBinder {
     private static final Duration YEAR = Duration.ofDays(366);
     private static final int MIN_SECRET_BYTES = 32;
     private static final Pattern NODE_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$");
-    private static final Pattern CURRENCY = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
     // etcd refuses requests over 1.5 MiB; a frame or a room state must fit with room to spare.
     private static final int MAX_VALUE_BYTES = 1024 * 1024;
 
@@ -262,8 +261,8 @@ final class ConfigBinder {
     }
 
     private static void requireCurrency(String key, String currency) {
-        if (!CURRENCY.matcher(currency).matches()) {
-            throw new ConfigException(key, "a currency matches " + CURRENCY.pattern() + ", got '" + currency + "'");
+        if (!Names.isCurrency(currency)) {
+            throw new ConfigException(key, "a currency matches " + Names.currencyRule() + ", got '" + currency + "'");
         }
     }
 
