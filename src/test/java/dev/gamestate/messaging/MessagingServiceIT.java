@@ -250,7 +250,7 @@ class MessagingServiceIT {
         RecordingConnection alice = a.player("alice");
         // Bob's socket is open on node B and his watches started (as the node does before it records
         // him), but he is not yet in the session directory: the sender sees no session.
-        RecordingConnection bob = new RecordingConnection("b-early", Principal.player("bob", Optional.empty()));
+        RecordingConnection bob = new RecordingConnection("b-early", Principal.player("bob"));
         b.outbox().add(bob);
         b.users().open(Namespace.PRIVATE, "bob", bob.sessionId()).join();
 

@@ -120,13 +120,12 @@ final class EmbeddedServer {
 
     /** A player's token, valid for an hour. */
     String playerToken(String userId) {
-        return DevTokens.mint(PLAYER_SECRET, userId, Duration.ofHours(1), Optional.empty(), Optional.empty(), clock);
+        return DevTokens.mint(PLAYER_SECRET, userId, Duration.ofHours(1), clock);
     }
 
     /** A player's token that expired an hour ago. */
     String expiredPlayerToken(String userId) {
-        return DevTokens.mint(PLAYER_SECRET, userId, Duration.ofMinutes(1), Optional.empty(), Optional.empty(),
-                Clock.offset(clock, Duration.ofHours(-1)));
+        return DevTokens.mint(PLAYER_SECRET, userId, Duration.ofMinutes(1), Clock.offset(clock, Duration.ofHours(-1)));
     }
 
     /** A connection upgraded on the guest endpoint, its {@code welcome} read. */

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -128,7 +127,7 @@ class UpgradeGateTest {
     @Test
     void aTokenSignedWithAnotherSecretIsUnauthorized() {
         String forged = DevTokens.mint(new Secret("another-secret-0123456789abcdef-0123456789"), "alice",
-                Duration.ofHours(1), Optional.empty(), Optional.empty(), Clock.systemUTC());
+                Duration.ofHours(1), Clock.systemUTC());
 
         assertRefused(PRIVATE, Map.of("Authorization", "Bearer " + forged), HttpResponseStatus.UNAUTHORIZED,
                 "unauthorized");
