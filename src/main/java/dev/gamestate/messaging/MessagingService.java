@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -131,8 +130,8 @@ public final class MessagingService implements StreamListener, ConnectionListene
         String messageId = ids.next();
         Instant now = clock.instant();
         MessageEvent body = new MessageEvent(messageId, from, Optional.empty(), Optional.of(room), text, data);
-        return rooms.append(ns, room, Optional.empty(), seq -> new OutboundEvent(MessageEvents.SEND_MESSAGE.name(),
-                        messageId, ns, from, now, Optional.of(room), OptionalLong.of(seq), body))
+        return rooms.append(ns, room, Optional.empty(), seq -> new OutboundEvent.InRoom<>(MessageEvents.MESSAGE,
+                        messageId, ns, from, now, room, seq, body))
                 .thenApply(seq -> new SendResult.InRoom(messageId, room, seq));
     }
 
@@ -140,8 +139,8 @@ public final class MessagingService implements StreamListener, ConnectionListene
                                                  String from) {
         String messageId = ids.next();
         MessageEvent body = new MessageEvent(messageId, from, Optional.of(to), Optional.empty(), text, data);
-        byte[] frame = encoder.encode(new OutboundEvent(MessageEvents.SEND_MESSAGE.name(), messageId, ns, from,
-                clock.instant(), Optional.empty(), OptionalLong.empty(), body));
+        byte[] frame = encoder.encode(new OutboundEvent.ToUser<>(MessageEvents.MESSAGE, messageId, ns, from,
+                clock.instant(), body));
         return sessions.countOf(ns, to).thenCompose(live -> live > 0
                 ? notifications.push(ns, to, Optional.empty(), frame)
                         .thenApply(v -> new SendResult.Direct(messageId, Delivery.LIVE))

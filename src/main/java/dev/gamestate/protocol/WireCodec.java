@@ -238,16 +238,14 @@ public final class WireCodec implements EventEncoder {
     public byte[] encode(OutboundEvent event) {
         return write(g -> {
             g.writeStartObject();
-            g.writeStringField("type", event.type());
+            g.writeStringField("type", event.type().name());
             g.writeStringField("id", event.id());
             g.writeStringField("namespace", event.namespace().wire());
             g.writeStringField("userId", event.userId());
             g.writeStringField("timestamp", TIMESTAMP.format(event.timestamp()));
-            if (event.room().isPresent()) {
-                g.writeStringField("room", event.room().get());
-            }
-            if (event.seq().isPresent()) {
-                g.writeNumberField("seq", event.seq().getAsLong());
+            if (event instanceof OutboundEvent.InRoom<?> inRoom) {
+                g.writeStringField("room", inRoom.room());
+                g.writeNumberField("seq", inRoom.seq());
             }
             g.writeFieldName("payload");
             mapper.writeValue(g, event.payload());

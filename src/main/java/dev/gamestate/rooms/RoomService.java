@@ -194,8 +194,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         String eventId = ids.next();
         Instant now = clock.instant();
         BroadcastEvent body = new BroadcastEvent(presentPatch, presentData);
-        return append(ns, room, presentPatch, seq -> new OutboundEvent(RoomEvents.BROADCAST.name(), eventId, ns,
-                userId, now, Optional.of(room), OptionalLong.of(seq), body))
+        return append(ns, room, presentPatch, seq -> new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT, eventId,
+                ns, userId, now, room, seq, body))
                 .thenApply(seq -> new BroadcastResult(room, seq, eventId));
     }
 
@@ -205,7 +205,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
      * it must carry that seq. Every room event (broadcasts, room messages) goes through here.
      */
     public CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
-                                          LongFunction<OutboundEvent> eventAt) {
+                                          LongFunction<OutboundEvent.InRoom<?>> eventAt) {
         return stream.append(ns, room, patch, eventAt);
     }
 
@@ -298,8 +298,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                 return;
             }
             Optional<Push> snapshot = held.stream().anyMatch(s -> s.lastSeq() < state.seq())
-                    ? Optional.of(Push.ofUtf8(encoder.encode(new OutboundEvent(RoomEvents.SNAPSHOT, ids.next(), ns,
-                    SYSTEM, clock.instant(), Optional.of(room), OptionalLong.of(state.seq()),
+                    ? Optional.of(Push.ofUtf8(encoder.encode(new OutboundEvent.InRoom<>(RoomEvents.SNAPSHOT,
+                    ids.next(), ns, SYSTEM, clock.instant(), room, state.seq(),
                     new SnapshotEvent(state.state(), reason)))))
                     : Optional.empty();
             held.forEach(sub -> sub.resynced(state.seq(), snapshot));

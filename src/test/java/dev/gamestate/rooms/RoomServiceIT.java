@@ -450,7 +450,7 @@ class RoomServiceIT {
 
         await().atMost(PATIENCE).until(() -> alice.seqs("r").size() == 3);
         assertThat(alice.seqs("r")).containsExactly(1L, 9L, 10L);
-        JsonNode snapshot = alice.events(RoomEvents.SNAPSHOT).getFirst();
+        JsonNode snapshot = alice.events(RoomEvents.SNAPSHOT.name()).getFirst();
         assertThat(snapshot.path("userId").asText()).isEqualTo("system");
         assertThat(snapshot.path("payload")).isEqualTo(json("{\"state\":{\"n\":9},\"reason\":\"resync\"}"));
     }
