@@ -59,10 +59,6 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
     private static final long RESYNC_RETRY_MS = 1000;
-    /** {@code reason} of a snapshot after the watch lost events. */
-    private static final String RESYNC = "resync";
-    /** {@code reason} of a snapshot that replaced the events a slow reader was not sent. */
-    private static final String CONFLATED = "conflated";
 
     private final GameConfig config;
     private final EventEncoder encoder;
@@ -152,7 +148,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         SubscribeResult result = new SubscribeResult(sub.room(), state.seq(), state.state(), replay.recovered(), missed);
         return Reply.of(result, () -> {
             if (sub.start(replay.events(), state.seq())) {
-                resync(sub.namespace(), sub.room(), List.of(sub), RESYNC);
+                resync(sub.namespace(), sub.room(), List.of(sub), SnapshotReason.RESYNC);
             }
         });
     }
@@ -258,7 +254,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private void catchUp(Connection connection) {
         for (Subscription sub : subscriptions.of(connection)) {
             if (sub.holdForCatchUp()) {
-                resync(sub.namespace(), sub.room(), List.of(sub), CONFLATED);
+                resync(sub.namespace(), sub.room(), List.of(sub), SnapshotReason.CONFLATED);
             }
         }
     }
@@ -280,10 +276,10 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                 .toList();
         // Read even with nothing held: the read restarts a lost watch (subscriptions still waiting
         // for their ack are marked, and resync once they start).
-        resync(key.namespace(), key.room(), held, RESYNC);
+        resync(key.namespace(), key.room(), held, SnapshotReason.RESYNC);
     }
 
-    private void resync(Namespace ns, String room, List<Subscription> held, String reason) {
+    private void resync(Namespace ns, String room, List<Subscription> held, SnapshotReason reason) {
         watches.read(new Subscriptions.RoomKey(ns, room)).whenComplete((state, error) -> {
             if (error != null) {
                 if (held.stream().anyMatch(s -> !s.isClosed())) {

@@ -8,7 +8,7 @@ import dev.gamestate.event.PushPayload;
  * replaces whatever the client had.
  *
  * @param state  the room's state
- * @param reason why it was sent: {@code resync} (the watch lost events) or {@code conflated} (the client read too slowly)
+ * @param reason why it was sent
  */
-public record SnapshotEvent(JsonNode state, String reason) implements PushPayload {
+public record SnapshotEvent(JsonNode state, SnapshotReason reason) implements PushPayload {
 }

@@ -10,6 +10,7 @@ import dev.gamestate.messaging.MessageEvents;
 import dev.gamestate.rooms.BroadcastEvent;
 import dev.gamestate.rooms.RoomEvents;
 import dev.gamestate.rooms.SnapshotEvent;
+import dev.gamestate.rooms.SnapshotReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -50,7 +51,7 @@ class PushedEventWireTest {
     void aSnapshotIsARoomEventOfTypeSnapshot() {
         String frame = encode(new OutboundEvent.InRoom<>(RoomEvents.SNAPSHOT, "s-1", Namespace.GUEST, "system",
                 Instant.parse("2026-11-25T14:05:54.000Z"), "lobby", 57,
-                new SnapshotEvent(codec.mapper().createObjectNode(), "resync")));
+                new SnapshotEvent(codec.mapper().createObjectNode(), SnapshotReason.RESYNC)));
 
         assertThat(frame).startsWith("{\"type\":\"snapshot\",").contains("\"room\":\"lobby\",\"seq\":57,")
                 .endsWith("\"payload\":{\"state\":{},\"reason\":\"resync\"}}");
