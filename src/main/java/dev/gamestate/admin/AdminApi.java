@@ -16,6 +16,7 @@ import dev.gamestate.core.Namespace;
 import dev.gamestate.messaging.MessagingService;
 import dev.gamestate.messaging.SendMessagePayload;
 import dev.gamestate.protocol.WireCodec;
+import dev.gamestate.rooms.BroadcastPayload;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.store.StoreService;
 import dev.gamestate.transport.HttpEndpoint;
@@ -75,8 +76,8 @@ public final class AdminApi implements HttpEndpoint {
         return switch (call) {
             case "POST broadcast" -> exact(path, 1, () -> {
                 AdminRequests.Broadcast b = body(request, AdminRequests.Broadcast.class);
-                return rooms.publish(namespace(b.namespace()), required("room", b.room()), b.patch(), b.data(),
-                        RoomService.SYSTEM);
+                return rooms.publish(namespace(b.namespace()),
+                        new BroadcastPayload(required("room", b.room()), b.patch(), b.data()), RoomService.SYSTEM);
             });
             case "POST messages" -> exact(path, 1, () -> {
                 AdminRequests.Message m = body(request, AdminRequests.Message.class);

@@ -170,27 +170,24 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         if (!isSubscribed(caller, p.room())) {
             return forbidden("subscribe to room " + p.room() + " before broadcasting to it");
         }
-        return publish(caller.namespace(), p.room(), p.patch(), p.data(), caller.userId()).thenApply(Reply::of);
+        return publish(caller.namespace(), p, caller.userId()).thenApply(Reply::of);
     }
 
     /**
-     * Broadcasts to a room on behalf of {@code userId} ({@link #SYSTEM} for the admin API), with no
-     * permission check; completes once etcd committed the event.
+     * Broadcasts {@code broadcast} on behalf of {@code userId} ({@link #SYSTEM} for the admin API),
+     * with no permission check; completes once etcd committed the event.
      */
-    public CompletableFuture<BroadcastResult> publish(Namespace ns, String room, Optional<JsonNode> patch,
-                                                      Optional<JsonNode> data, String userId) {
-        Optional<JsonNode> presentPatch = BroadcastPayload.present(patch);
-        Optional<JsonNode> presentData = BroadcastPayload.present(data);
+    public CompletableFuture<BroadcastResult> publish(Namespace ns, BroadcastPayload broadcast, String userId) {
         try {
-            Names.requireId("room", room);
-            BroadcastPayload.requireContent(presentPatch, presentData);
+            broadcast.validate();
         } catch (GameException e) {
             return CompletableFuture.failedFuture(e);
         }
+        String room = broadcast.room();
         String eventId = ids.next();
         Instant now = clock.instant();
-        BroadcastEvent body = new BroadcastEvent(presentPatch, presentData);
-        return append(ns, room, presentPatch, seq -> new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT, eventId,
+        BroadcastEvent body = new BroadcastEvent(broadcast.patch(), broadcast.data());
+        return append(ns, room, broadcast.patch(), seq -> new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT, eventId,
                 ns, userId, now, room, seq, body))
                 .thenApply(seq -> new BroadcastResult(room, seq, eventId));
     }

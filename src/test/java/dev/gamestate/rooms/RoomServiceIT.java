@@ -378,7 +378,8 @@ class RoomServiceIT {
         node.request(guest, "subscribe", "{\"room\":\"lobby\"}");
 
         node.request(player, BROADCAST, "{\"room\":\"lobby\",\"patch\":{\"secret\":true}}");
-        node.rooms().publish(Namespace.GUEST, "lobby", Optional.empty(), Optional.of(json("\"hello guests\"")),
+        node.rooms().publish(Namespace.GUEST,
+                new BroadcastPayload("lobby", Optional.empty(), Optional.of(json("\"hello guests\""))),
                 RoomService.SYSTEM).join();
 
         await().atMost(PATIENCE).until(() -> player.seqs("lobby").size() == 1 && guest.seqs("lobby").size() == 1);
@@ -398,8 +399,8 @@ class RoomServiceIT {
         RecordingConnection bob = b.player("bob");
         a.request(alice, "subscribe", "{\"room\":\"r\"}");
         b.request(bob, "subscribe", "{\"room\":\"r\"}");
-        a.rooms().publish(Namespace.PRIVATE, "r", Optional.of(json("{\"round\":1}")), Optional.empty(),
-                RoomService.SYSTEM).join();
+        a.rooms().publish(Namespace.PRIVATE,
+                new BroadcastPayload("r", Optional.of(json("{\"round\":1}")), Optional.empty()), RoomService.SYSTEM).join();
 
         // The counts are written behind the acks (informational, eventually consistent).
         await().atMost(ServiceNode.PATIENCE).untilAsserted(() -> assertThat(a.rooms().snapshot(Namespace.PRIVATE, "r")
@@ -459,9 +460,10 @@ class RoomServiceIT {
     void theAdminPublishValidatesLikeTheRequest() {
         ServiceNode node = node();
 
-        var noContent = node.rooms().publish(Namespace.PRIVATE, "r", Optional.empty(), Optional.empty(), "system");
-        var badRoom = node.rooms().publish(Namespace.PRIVATE, "no/slash", Optional.empty(), Optional.of(json("1")),
-                "system");
+        var noContent = node.rooms().publish(Namespace.PRIVATE,
+                new BroadcastPayload("r", Optional.empty(), Optional.empty()), "system");
+        var badRoom = node.rooms().publish(Namespace.PRIVATE,
+                new BroadcastPayload("no/slash", Optional.empty(), Optional.of(json("1"))), "system");
 
         assertThat(codeOf(noContent)).isEqualTo(ErrorCode.INVALID_PAYLOAD);
         assertThat(codeOf(badRoom)).isEqualTo(ErrorCode.INVALID_PAYLOAD);
