@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import dev.gamestate.auth.BearerToken;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.config.Secret;
 import dev.gamestate.core.ErrorCode;
@@ -13,7 +14,9 @@ import dev.gamestate.core.GameException;
 import dev.gamestate.core.Names;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.messaging.MessagingService;
+import dev.gamestate.messaging.SendMessagePayload;
 import dev.gamestate.protocol.WireCodec;
+import dev.gamestate.rooms.BroadcastPayload;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.store.StoreService;
 import dev.gamestate.transport.HttpEndpoint;
@@ -33,7 +36,6 @@ public final class AdminApi implements HttpEndpoint {
 
     /** Where the API lives. */
     public static final String PREFIX = "/core/game/v1/admin/";
-    private static final String BEARER = "Bearer ";
 
     private final List<Secret> keys;
     private final RoomService rooms;
@@ -74,13 +76,14 @@ public final class AdminApi implements HttpEndpoint {
         return switch (call) {
             case "POST broadcast" -> exact(path, 1, () -> {
                 AdminRequests.Broadcast b = body(request, AdminRequests.Broadcast.class);
-                return rooms.publish(namespace(b.namespace()), required("room", b.room()), b.patch(), b.data(),
-                        RoomService.SYSTEM);
+                return rooms.publish(namespace(b.namespace()),
+                        new BroadcastPayload(required("room", b.room()), b.patch(), b.data()), RoomService.SYSTEM);
             });
             case "POST messages" -> exact(path, 1, () -> {
                 AdminRequests.Message m = body(request, AdminRequests.Message.class);
-                return messaging.send(namespace(m.namespace()), m.to(), m.room(), required("text", m.text()),
-                        m.data(), RoomService.SYSTEM);
+                return messaging.send(namespace(m.namespace()),
+                        new SendMessagePayload(m.to(), m.room(), required("text", m.text()), m.data()),
+                        RoomService.SYSTEM);
             });
             case "POST wallets" -> {
                 if (path.length != 3 || !path[2].equals("credit")) {
@@ -126,10 +129,7 @@ public final class AdminApi implements HttpEndpoint {
         }
         String header = request.authorization().orElseThrow(() ->
                 new GameException(ErrorCode.UNAUTHORIZED, "send Authorization: Bearer <admin key>"));
-        if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw new GameException(ErrorCode.UNAUTHORIZED, "Authorization must be 'Bearer <admin key>'");
-        }
-        byte[] presented = header.substring(BEARER.length()).strip().getBytes(StandardCharsets.UTF_8);
+        byte[] presented = BearerToken.of(header, "admin key").getBytes(StandardCharsets.UTF_8);
         boolean match = false;
         for (Secret key : keys) {
             // Constant-time per key, and every key is compared, so timing tells nothing.

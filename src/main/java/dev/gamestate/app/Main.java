@@ -121,8 +121,7 @@ public final class Main {
                 exit(USAGE_ERROR, "TTL_SECONDS must be a whole number, got '" + args.get(1) + "'");
             }
         }
-        System.out.println(DevTokens.mint(jwt.hmacSecret().get(), args.get(0), ttl, jwt.issuer(), jwt.audience(),
-                Clock.systemUTC()));
+        System.out.println(DevTokens.mint(jwt, args.get(0), ttl, Clock.systemUTC()));
     }
 
     private static void setLogLevel(String level) {

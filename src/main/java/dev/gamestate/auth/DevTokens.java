@@ -7,6 +7,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.gamestate.config.GameConfig;
 import dev.gamestate.config.Secret;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,19 +27,37 @@ public final class DevTokens {
     }
 
     /**
-     * An HS256 JWT for {@code userId}, valid from now for {@code ttl}, carrying {@code iss} and
-     * {@code aud} when given.
+     * An HS256 JWT for {@code userId}, valid from now for {@code ttl}, that a verifier of
+     * {@code config} accepts: signed with its {@code hmacSecret}, carrying its {@code iss} and
+     * {@code aud} when it checks them.
+     *
+     * @throws IllegalArgumentException when {@code config} has no {@code hmacSecret}, or as
+     *                                  {@link #mint(Secret, String, Duration, Clock)} does
+     */
+    public static String mint(GameConfig.Jwt config, String userId, Duration ttl, Clock clock) {
+        Secret secret = config.hmacSecret().orElseThrow(() ->
+                new IllegalArgumentException("auth.jwt.hmacSecret is not set: no token can be minted"));
+        return mint(secret, userId, ttl, config.issuer(), config.audience(), clock);
+    }
+
+    /**
+     * An HS256 JWT for {@code userId}, valid from now for {@code ttl}, with no {@code iss} or
+     * {@code aud}.
      *
      * @throws IllegalArgumentException when the user id is empty or too long, the ttl is not positive,
      *                                  or the secret is shorter than 32 bytes
      */
-    public static String mint(Secret hmacSecret, String userId, Duration ttl, Optional<String> issuer,
+    public static String mint(Secret hmacSecret, String userId, Duration ttl, Clock clock) {
+        return mint(hmacSecret, userId, ttl, Optional.empty(), Optional.empty(), clock);
+    }
+
+    // The claims a configuration may ask for, present or not: Optional only here, where the two
+    // public forms meet.
+    private static String mint(Secret hmacSecret, String userId, Duration ttl, Optional<String> issuer,
             Optional<String> audience, Clock clock) {
         Objects.requireNonNull(hmacSecret, "hmacSecret");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(ttl, "ttl");
-        Objects.requireNonNull(issuer, "issuer");
-        Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(clock, "clock");
         if (userId.isEmpty() || userId.length() > TokenFormat.MAX_SUBJECT_CHARS) {
             throw new IllegalArgumentException("user id must be 1 to " + TokenFormat.MAX_SUBJECT_CHARS + " characters");

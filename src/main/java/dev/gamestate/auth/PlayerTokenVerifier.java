@@ -101,7 +101,7 @@ public final class PlayerTokenVerifier {
         Instant expiresAt = checkTimes(claims);
         checkIssuerAndAudience(claims);
         // The connection lives as long as the token is accepted: until exp plus the tolerated skew.
-        return Principal.player(subject(jwt), Optional.of(expiresAt.plus(clockSkew)));
+        return Principal.player(subject(jwt), expiresAt.plus(clockSkew));
     }
 
     private static JWSVerifier macVerifier(Secret secret) {

@@ -1,5 +1,6 @@
 package dev.gamestate.config;
 
+import dev.gamestate.core.Names;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -7,13 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** The rules the config records apply in their constructors; every failure names the key. */
 final class Check {
 
     private static final int MIN_SECRET_BYTES = 32;
-    private static final Pattern CURRENCY = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
 
     private Check() {
     }
@@ -71,7 +70,7 @@ final class Check {
 
     /** Refuses a name that is not a currency. */
     static void currency(String key, String currency) {
-        that(CURRENCY.matcher(currency).matches(), key, "a currency matches " + CURRENCY.pattern() + ", got '" + currency + "'");
+        that(Names.isCurrency(currency), key, "a currency matches " + Names.currencyRule() + ", got '" + currency + "'");
     }
 
     /** Refuses an etcd endpoint that is not http(s)://host:port. */

@@ -2,11 +2,12 @@ package dev.gamestate.core;
 
 import java.util.regex.Pattern;
 
-/** The naming rules of the contract: room and good ids, request ids, user ids. */
+/** The naming rules of the contract: room and good ids, request ids, user ids, currency codes. */
 public final class Names {
 
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$");
     private static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9_.:-]{1,64}$");
+    private static final Pattern CURRENCY = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
 
     /** The longest user id, in characters (code points). */
     public static final int MAX_USER_ID_CHARS = 128;
@@ -60,6 +61,28 @@ public final class Names {
     /** Why {@code value} is not a user id, for messages that are not {@code invalid_payload}. */
     public static String userIdRule() {
         return USER_ID_RULE;
+    }
+
+    /**
+     * True when {@code currency} is a currency code: a lowercase ASCII letter, then up to 31 lowercase
+     * letters, digits or underscores ({@code gold}, {@code gems_2}). The one rule for the configuration,
+     * the catalog and the admin API.
+     */
+    public static boolean isCurrency(String currency) {
+        return currency != null && CURRENCY.matcher(currency).matches();
+    }
+
+    /** Throws {@code invalid_payload} unless {@code value} is a currency code ({@link #isCurrency}). */
+    public static String requireCurrency(String field, String value) {
+        if (!isCurrency(value)) {
+            throw GameException.invalid(field + " must match " + CURRENCY.pattern());
+        }
+        return value;
+    }
+
+    /** The currency rule as a pattern, for messages that are not {@code invalid_payload}. */
+    public static String currencyRule() {
+        return CURRENCY.pattern();
     }
 
     /** True when {@code name} is a valid room or good id. */

@@ -21,8 +21,13 @@ public record Principal(String userId, Namespace namespace, Optional<Instant> ex
     }
 
     /** A player authenticated by a token that expires at {@code expiresAt}. */
-    public static Principal player(String userId, Optional<Instant> expiresAt) {
-        return new Principal(userId, Namespace.PRIVATE, expiresAt);
+    public static Principal player(String userId, Instant expiresAt) {
+        return new Principal(userId, Namespace.PRIVATE, Optional.of(expiresAt));
+    }
+
+    /** A player whose credential never expires while connected: connections made by tests and tools. */
+    public static Principal player(String userId) {
+        return new Principal(userId, Namespace.PRIVATE, Optional.empty());
     }
 
     /** An anonymous guest. */

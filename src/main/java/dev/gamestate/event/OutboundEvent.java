@@ -3,40 +3,83 @@ package dev.gamestate.event;
 import dev.gamestate.core.Namespace;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
- * An event pushed to clients: what happened, who caused it, and where in a room's stream it sits.
- *
- * @param type      the event type's wire name
- * @param id        the event id, unique in the cluster
- * @param namespace the namespace it happened in
- * @param userId    who caused it, or {@code system}
- * @param timestamp when the server accepted it
- * @param room      the room, for room events
- * @param seq       the room's sequence number, for room events
- * @param payload   the event body; serialised as JSON
+ * An event pushed to clients: what happened, who caused it, and where it goes. Either it joins a
+ * room's ordered stream ({@link InRoom}: {@code room} and {@code seq} on the wire) or it goes to a
+ * user's sessions ({@link ToUser}: neither).
  */
-public record OutboundEvent(
-        String type,
-        String id,
-        Namespace namespace,
-        String userId,
-        Instant timestamp,
-        Optional<String> room,
-        OptionalLong seq,
-        Object payload) {
+public sealed interface OutboundEvent {
 
-    /** Rejects nulls. */
-    public OutboundEvent {
+    /** The event's kind; its name is the wire {@code type}. */
+    PushType<?> type();
+
+    /** The event id, unique in the cluster. */
+    String id();
+
+    /** The namespace it happened in. */
+    Namespace namespace();
+
+    /** Who caused it, or {@code system}. */
+    String userId();
+
+    /** When the server accepted it. */
+    Instant timestamp();
+
+    /** The event body, serialised as the {@code payload}. */
+    PushPayload payload();
+
+    /**
+     * An event of a room's stream.
+     *
+     * @param type      the event's kind
+     * @param id        the event id
+     * @param namespace the namespace of the room
+     * @param userId    who caused it, or {@code system}
+     * @param timestamp when the server accepted it
+     * @param room      the room
+     * @param seq       its place in the room's stream
+     * @param payload   the body, of the type's payload class
+     * @param <P>       the payload type
+     */
+    record InRoom<P extends PushPayload>(PushType<P> type, String id, Namespace namespace, String userId,
+                                         Instant timestamp, String room, long seq, P payload)
+            implements OutboundEvent {
+
+        /** Rejects nulls. */
+        public InRoom {
+            requireFields(type, id, namespace, userId, timestamp, payload);
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /**
+     * An event for one user's sessions (a direct message, a purchase made on another session).
+     *
+     * @param type      the event's kind
+     * @param id        the event id
+     * @param namespace the namespace of the user
+     * @param userId    who caused it, or {@code system}
+     * @param timestamp when the server accepted it
+     * @param payload   the body, of the type's payload class
+     * @param <P>       the payload type
+     */
+    record ToUser<P extends PushPayload>(PushType<P> type, String id, Namespace namespace, String userId,
+                                         Instant timestamp, P payload) implements OutboundEvent {
+
+        /** Rejects nulls. */
+        public ToUser {
+            requireFields(type, id, namespace, userId, timestamp, payload);
+        }
+    }
+
+    private static void requireFields(PushType<?> type, String id, Namespace namespace, String userId,
+                                      Instant timestamp, PushPayload payload) {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(timestamp, "timestamp");
-        Objects.requireNonNull(room, "room");
-        Objects.requireNonNull(seq, "seq");
         Objects.requireNonNull(payload, "payload");
     }
 }

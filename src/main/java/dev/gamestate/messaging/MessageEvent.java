@@ -1,6 +1,7 @@
 package dev.gamestate.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gamestate.event.PushPayload;
 import java.util.Optional;
 
 /**
@@ -14,5 +15,5 @@ import java.util.Optional;
  * @param data      the sender's extra object
  */
 public record MessageEvent(String messageId, String from, Optional<String> to, Optional<String> room, String text,
-                           Optional<JsonNode> data) {
+                           Optional<JsonNode> data) implements PushPayload {
 }

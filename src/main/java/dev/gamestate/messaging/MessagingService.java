@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -43,10 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class MessagingService implements StreamListener, ConnectionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessagingService.class);
-    /** {@code delivered} of a direct message that reached live sessions. */
-    public static final String LIVE = "live";
-    /** {@code delivered} of a direct message that went to the inbox. */
-    public static final String QUEUED = "queued";
 
     private final GameConfig config;
     private final RoomService rooms;
@@ -94,36 +89,40 @@ public final class MessagingService implements StreamListener, ConnectionListene
         SendMessagePayload p = event.payload();
         requireTextLength(p.text());
         Namespace ns = caller.namespace();
-        if (p.room().isPresent()) {
-            String room = p.room().get();
-            if (!rooms.isSubscribed(caller, room)) {
-                throw new GameException(ErrorCode.FORBIDDEN, "subscribe to room " + room + " before messaging it");
+        return switch (p.target()) {
+            case MessageTarget.Room(String room) -> {
+                if (!rooms.isSubscribed(caller, room)) {
+                    throw new GameException(ErrorCode.FORBIDDEN, "subscribe to room " + room + " before messaging it");
+                }
+                yield toRoom(ns, room, p.text(), p.data(), caller.userId()).thenApply(Reply::of);
             }
-            return toRoom(ns, room, p.text(), p.data(), caller.userId()).thenApply(Reply::of);
-        }
-        if (!config.namespaces().of(ns).allowDirectMessages()) {
-            throw new GameException(ErrorCode.FORBIDDEN,
-                    "direct messages are not allowed in the " + ns.wire() + " namespace");
-        }
-        return toUser(ns, p.to().orElseThrow(), p.text(), p.data(), caller.userId()).thenApply(Reply::of);
+            case MessageTarget.User(String to) -> {
+                if (!config.namespaces().of(ns).allowDirectMessages()) {
+                    throw new GameException(ErrorCode.FORBIDDEN,
+                            "direct messages are not allowed in the " + ns.wire() + " namespace");
+                }
+                yield toUser(ns, to, p.text(), p.data(), caller.userId()).thenApply(Reply::of);
+            }
+        };
     }
 
     /**
-     * Sends a message on behalf of {@code fromUserId} ({@link RoomService#SYSTEM} for the admin API),
-     * with no subscription or namespace-policy check.
+     * Sends {@code message} on behalf of {@code fromUserId} ({@link RoomService#SYSTEM} for the admin
+     * API), with no subscription or namespace-policy check.
      */
-    public CompletableFuture<SendResult> send(Namespace ns, Optional<String> to, Optional<String> room, String text,
-                                              Optional<JsonNode> data, String fromUserId) {
-        SendMessagePayload p = new SendMessagePayload(to, room, text, data);
+    public CompletableFuture<SendResult> send(Namespace ns, SendMessagePayload message, String fromUserId) {
+        MessageTarget target;
         try {
-            p.validate();
-            requireTextLength(text);
+            message.validate();
+            requireTextLength(message.text());
+            target = message.target();
         } catch (GameException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return p.room().isPresent()
-                ? toRoom(ns, p.room().get(), text, p.data(), fromUserId)
-                : toUser(ns, p.to().orElseThrow(), text, p.data(), fromUserId);
+        return switch (target) {
+            case MessageTarget.Room(String room) -> toRoom(ns, room, message.text(), message.data(), fromUserId);
+            case MessageTarget.User(String to) -> toUser(ns, to, message.text(), message.data(), fromUserId);
+        };
     }
 
     private CompletableFuture<SendResult> toRoom(Namespace ns, String room, String text, Optional<JsonNode> data,
@@ -131,20 +130,22 @@ public final class MessagingService implements StreamListener, ConnectionListene
         String messageId = ids.next();
         Instant now = clock.instant();
         MessageEvent body = new MessageEvent(messageId, from, Optional.empty(), Optional.of(room), text, data);
-        return rooms.append(ns, room, Optional.empty(), seq -> new OutboundEvent(MessageEvents.SEND_MESSAGE.name(),
-                        messageId, ns, from, now, Optional.of(room), OptionalLong.of(seq), body))
-                .thenApply(seq -> SendResult.inRoom(messageId, room, seq));
+        return rooms.append(ns, room, Optional.empty(), seq -> new OutboundEvent.InRoom<>(MessageEvents.MESSAGE,
+                        messageId, ns, from, now, room, seq, body))
+                .thenApply(seq -> new SendResult.InRoom(messageId, room, seq));
     }
 
     private CompletableFuture<SendResult> toUser(Namespace ns, String to, String text, Optional<JsonNode> data,
                                                  String from) {
         String messageId = ids.next();
         MessageEvent body = new MessageEvent(messageId, from, Optional.of(to), Optional.empty(), text, data);
-        byte[] frame = encoder.encode(new OutboundEvent(MessageEvents.SEND_MESSAGE.name(), messageId, ns, from,
-                clock.instant(), Optional.empty(), OptionalLong.empty(), body));
+        byte[] frame = encoder.encode(new OutboundEvent.ToUser<>(MessageEvents.MESSAGE, messageId, ns, from,
+                clock.instant(), body));
         return sessions.countOf(ns, to).thenCompose(live -> live > 0
-                ? notifications.push(ns, to, Optional.empty(), frame).thenApply(v -> SendResult.direct(messageId, LIVE))
-                : inbox.keep(ns, to, messageId, frame).thenApply(v -> SendResult.direct(messageId, QUEUED)));
+                ? notifications.push(ns, to, Optional.empty(), frame)
+                        .thenApply(v -> new SendResult.Direct(messageId, Delivery.LIVE))
+                : inbox.keep(ns, to, messageId, frame)
+                        .thenApply(v -> new SendResult.Direct(messageId, Delivery.QUEUED)));
     }
 
     private void requireTextLength(String text) {

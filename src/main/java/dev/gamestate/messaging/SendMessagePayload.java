@@ -2,13 +2,13 @@ package dev.gamestate.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.core.GameException;
-import dev.gamestate.core.Names;
 import dev.gamestate.event.EventPayload;
 import java.util.Optional;
 
 /**
- * The payload of {@code core.game.state.send_message}. The text's upper bound is configured
- * ({@code messaging.maxTextLength}) and checked by the service.
+ * The payload of {@code core.game.state.send_message}, as it is on the wire: exactly one of
+ * {@code to} and {@code room}, which {@link #target()} turns into a {@link MessageTarget}. The text's
+ * upper bound is configured ({@code messaging.maxTextLength}) and checked by the service.
  *
  * @param to   the user a direct message goes to
  * @param room the room whose stream a room message joins
@@ -25,13 +25,22 @@ public record SendMessagePayload(Optional<String> to, Optional<String> room, Str
         data = data == null ? Optional.empty() : data.filter(d -> !d.isNull() && !d.isMissingNode());
     }
 
-    @Override
-    public void validate() {
+    /**
+     * Where the message goes.
+     *
+     * @throws GameException {@code invalid_payload} unless exactly one of {@code to} and {@code room}
+     *                       is given, and valid
+     */
+    public MessageTarget target() {
         if (to.isPresent() == room.isPresent()) {
             throw GameException.invalid("a message needs exactly one of to and room");
         }
-        to.ifPresent(t -> Names.requireUserId("to", t));
-        room.ifPresent(r -> Names.requireId("room", r));
+        return to.isPresent() ? new MessageTarget.User(to.get()) : new MessageTarget.Room(room.orElseThrow());
+    }
+
+    @Override
+    public void validate() {
+        target();
         if (text == null || text.isEmpty()) {
             throw GameException.invalid("text must have at least one character");
         }

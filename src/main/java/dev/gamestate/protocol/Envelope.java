@@ -2,7 +2,6 @@ package dev.gamestate.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A client frame that has the envelope's shape: {@code {"id", "type", "payload"}}.
@@ -21,7 +20,7 @@ public record Envelope(String id, String type, JsonNode payload) {
     }
 
     /** The id as a reply needs it. */
-    public Optional<String> replyId() {
-        return Optional.of(id);
+    public ReplyId replyId() {
+        return ReplyId.of(id);
     }
 }

@@ -33,7 +33,6 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Optional;
 
 /**
  * The JSON wire format: decodes client envelopes into typed events and encodes replies, events,
@@ -101,17 +100,17 @@ public final class WireCodec implements EventEncoder {
         try {
             root = mapper.readTree(text);
         } catch (JsonProcessingException e) {
-            throw badRequest(Optional.empty(), "frame is not valid JSON");
+            throw badRequest(ReplyId.none(), "frame is not valid JSON");
         }
         if (root == null || !root.isObject()) {
-            throw badRequest(Optional.empty(), "frame must be a JSON object");
+            throw badRequest(ReplyId.none(), "frame must be a JSON object");
         }
         JsonNode idNode = root.get("id");
         if (idNode == null || !idNode.isTextual() || idNode.asText().isEmpty()
                 || idNode.asText().length() > MAX_ID_LENGTH) {
-            throw badRequest(Optional.empty(), "id must be a string of 1 to 64 characters");
+            throw badRequest(ReplyId.none(), "id must be a string of 1 to 64 characters");
         }
-        Optional<String> id = Optional.of(idNode.asText());
+        ReplyId id = ReplyId.of(idNode.asText());
         JsonNode type = root.get("type");
         if (type == null || !type.isTextual() || type.asText().isEmpty()) {
             throw badRequest(id, "type must be a non-empty string");
@@ -129,7 +128,7 @@ public final class WireCodec implements EventEncoder {
                 throw badRequest(id, "unknown envelope field '" + name + "'");
             }
         }
-        return new Envelope(id.get(), type.asText(), payload);
+        return new Envelope(idNode.asText(), type.asText(), payload);
     }
 
     /**
@@ -183,16 +182,15 @@ public final class WireCodec implements EventEncoder {
         });
     }
 
-    /** An {@code error} frame; {@code id} is null on the wire when empty. */
-    public byte[] error(Optional<String> id, GameException error) {
+    /** An {@code error} frame; its {@code id} is null on the wire for {@link ReplyId#none()}. */
+    public byte[] error(ReplyId id, GameException error) {
         return write(g -> {
             g.writeStartObject();
             g.writeStringField("type", "error");
             g.writeFieldName("id");
-            if (id.isPresent()) {
-                g.writeString(id.get());
-            } else {
-                g.writeNull();
+            switch (id) {
+                case ReplyId.Request(String requestId) -> g.writeString(requestId);
+                case ReplyId.Unknown unknown -> g.writeNull();
             }
             g.writeFieldName("error");
             writeError(g, error);
@@ -240,16 +238,14 @@ public final class WireCodec implements EventEncoder {
     public byte[] encode(OutboundEvent event) {
         return write(g -> {
             g.writeStartObject();
-            g.writeStringField("type", event.type());
+            g.writeStringField("type", event.type().name());
             g.writeStringField("id", event.id());
             g.writeStringField("namespace", event.namespace().wire());
             g.writeStringField("userId", event.userId());
             g.writeStringField("timestamp", TIMESTAMP.format(event.timestamp()));
-            if (event.room().isPresent()) {
-                g.writeStringField("room", event.room().get());
-            }
-            if (event.seq().isPresent()) {
-                g.writeNumberField("seq", event.seq().getAsLong());
+            if (event instanceof OutboundEvent.InRoom<?> inRoom) {
+                g.writeStringField("room", inRoom.room());
+                g.writeNumberField("seq", inRoom.seq());
             }
             g.writeFieldName("payload");
             mapper.writeValue(g, event.payload());
@@ -281,7 +277,7 @@ public final class WireCodec implements EventEncoder {
         return out.toByteArray();
     }
 
-    private static FrameException badRequest(Optional<String> id, String message) {
+    private static FrameException badRequest(ReplyId id, String message) {
         return new FrameException(id, new GameException(ErrorCode.BAD_REQUEST, message));
     }
 }

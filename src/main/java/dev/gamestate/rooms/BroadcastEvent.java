@@ -1,6 +1,7 @@
 package dev.gamestate.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gamestate.event.PushPayload;
 import java.util.Optional;
 
 /**
@@ -9,5 +10,5 @@ import java.util.Optional;
  * @param patch the merge patch that was applied to the room's state
  * @param data  the data the sender carried
  */
-public record BroadcastEvent(Optional<JsonNode> patch, Optional<JsonNode> data) {
+public record BroadcastEvent(Optional<JsonNode> patch, Optional<JsonNode> data) implements PushPayload {
 }

@@ -25,11 +25,6 @@ public record BroadcastPayload(String room, Optional<JsonNode> patch, Optional<J
     @Override
     public void validate() {
         Names.requireId("room", room);
-        requireContent(patch, data);
-    }
-
-    /** Throws {@code invalid_payload} unless there is a patch or data, and the patch is an object. */
-    static void requireContent(Optional<JsonNode> patch, Optional<JsonNode> data) {
         if (patch.isEmpty() && data.isEmpty()) {
             throw GameException.invalid("a broadcast needs a patch, data or both");
         }
@@ -38,8 +33,8 @@ public record BroadcastPayload(String room, Optional<JsonNode> patch, Optional<J
         }
     }
 
-    /** {@code value} without a JSON null. */
-    static Optional<JsonNode> present(Optional<JsonNode> value) {
+    // Only the canonical constructor's own components come in here: a record's Optional fields.
+    private static Optional<JsonNode> present(Optional<JsonNode> value) {
         return value == null ? Optional.empty() : value.filter(v -> !v.isNull() && !v.isMissingNode());
     }
 }

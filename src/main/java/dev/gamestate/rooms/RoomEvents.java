@@ -1,8 +1,9 @@
 package dev.gamestate.rooms;
 
 import dev.gamestate.event.EventType;
+import dev.gamestate.event.PushType;
 
-/** The request types of rooms, and the type of the server event that resyncs a subscription. */
+/** The request types of rooms, and the events rooms push. */
 public final class RoomEvents {
 
     /** {@code subscribe}: join a room's stream. */
@@ -16,11 +17,15 @@ public final class RoomEvents {
     public static final EventType<BroadcastPayload> BROADCAST =
             EventType.of("core.game.state.broadcast", BroadcastPayload.class);
 
+    /** The pushed broadcast, to every subscriber of the room: its patch and data. */
+    public static final PushType<BroadcastEvent> BROADCAST_EVENT =
+            PushType.of(BROADCAST.name(), BroadcastEvent.class);
+
     /**
-     * The wire type of the pushed event that replaces a subscription's state after the node's watch
-     * lost events: {@code {"type":"snapshot","room","seq","payload":{"state","reason":"resync"}}}.
+     * The pushed event that replaces a subscription's state after the node's watch lost events or the
+     * subscriber fell behind: {@code {"type":"snapshot","room","seq","payload":{"state","reason"}}}.
      */
-    public static final String SNAPSHOT = "snapshot";
+    public static final PushType<SnapshotEvent> SNAPSHOT = PushType.of("snapshot", SnapshotEvent.class);
 
     private RoomEvents() {
     }

@@ -59,10 +59,6 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
     private static final long RESYNC_RETRY_MS = 1000;
-    /** {@code reason} of a snapshot after the watch lost events. */
-    private static final String RESYNC = "resync";
-    /** {@code reason} of a snapshot that replaced the events a slow reader was not sent. */
-    private static final String CONFLATED = "conflated";
 
     private final GameConfig config;
     private final EventEncoder encoder;
@@ -152,7 +148,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         SubscribeResult result = new SubscribeResult(sub.room(), state.seq(), state.state(), replay.recovered(), missed);
         return Reply.of(result, () -> {
             if (sub.start(replay.events(), state.seq())) {
-                resync(sub.namespace(), sub.room(), List.of(sub), RESYNC);
+                resync(sub.namespace(), sub.room(), List.of(sub), SnapshotReason.RESYNC);
             }
         });
     }
@@ -174,28 +170,25 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         if (!isSubscribed(caller, p.room())) {
             return forbidden("subscribe to room " + p.room() + " before broadcasting to it");
         }
-        return publish(caller.namespace(), p.room(), p.patch(), p.data(), caller.userId()).thenApply(Reply::of);
+        return publish(caller.namespace(), p, caller.userId()).thenApply(Reply::of);
     }
 
     /**
-     * Broadcasts to a room on behalf of {@code userId} ({@link #SYSTEM} for the admin API), with no
-     * permission check; completes once etcd committed the event.
+     * Broadcasts {@code broadcast} on behalf of {@code userId} ({@link #SYSTEM} for the admin API),
+     * with no permission check; completes once etcd committed the event.
      */
-    public CompletableFuture<BroadcastResult> publish(Namespace ns, String room, Optional<JsonNode> patch,
-                                                      Optional<JsonNode> data, String userId) {
-        Optional<JsonNode> presentPatch = BroadcastPayload.present(patch);
-        Optional<JsonNode> presentData = BroadcastPayload.present(data);
+    public CompletableFuture<BroadcastResult> publish(Namespace ns, BroadcastPayload broadcast, String userId) {
         try {
-            Names.requireId("room", room);
-            BroadcastPayload.requireContent(presentPatch, presentData);
+            broadcast.validate();
         } catch (GameException e) {
             return CompletableFuture.failedFuture(e);
         }
+        String room = broadcast.room();
         String eventId = ids.next();
         Instant now = clock.instant();
-        BroadcastEvent body = new BroadcastEvent(presentPatch, presentData);
-        return append(ns, room, presentPatch, seq -> new OutboundEvent(RoomEvents.BROADCAST.name(), eventId, ns,
-                userId, now, Optional.of(room), OptionalLong.of(seq), body))
+        BroadcastEvent body = new BroadcastEvent(broadcast.patch(), broadcast.data());
+        return append(ns, room, broadcast.patch(), seq -> new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT, eventId,
+                ns, userId, now, room, seq, body))
                 .thenApply(seq -> new BroadcastResult(room, seq, eventId));
     }
 
@@ -205,7 +198,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
      * it must carry that seq. Every room event (broadcasts, room messages) goes through here.
      */
     public CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
-                                          LongFunction<OutboundEvent> eventAt) {
+                                          LongFunction<OutboundEvent.InRoom<?>> eventAt) {
         return stream.append(ns, room, patch, eventAt);
     }
 
@@ -258,7 +251,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private void catchUp(Connection connection) {
         for (Subscription sub : subscriptions.of(connection)) {
             if (sub.holdForCatchUp()) {
-                resync(sub.namespace(), sub.room(), List.of(sub), CONFLATED);
+                resync(sub.namespace(), sub.room(), List.of(sub), SnapshotReason.CONFLATED);
             }
         }
     }
@@ -280,10 +273,10 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                 .toList();
         // Read even with nothing held: the read restarts a lost watch (subscriptions still waiting
         // for their ack are marked, and resync once they start).
-        resync(key.namespace(), key.room(), held, RESYNC);
+        resync(key.namespace(), key.room(), held, SnapshotReason.RESYNC);
     }
 
-    private void resync(Namespace ns, String room, List<Subscription> held, String reason) {
+    private void resync(Namespace ns, String room, List<Subscription> held, SnapshotReason reason) {
         watches.read(new Subscriptions.RoomKey(ns, room)).whenComplete((state, error) -> {
             if (error != null) {
                 if (held.stream().anyMatch(s -> !s.isClosed())) {
@@ -298,8 +291,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                 return;
             }
             Optional<Push> snapshot = held.stream().anyMatch(s -> s.lastSeq() < state.seq())
-                    ? Optional.of(Push.ofUtf8(encoder.encode(new OutboundEvent(RoomEvents.SNAPSHOT, ids.next(), ns,
-                    SYSTEM, clock.instant(), Optional.of(room), OptionalLong.of(state.seq()),
+                    ? Optional.of(Push.ofUtf8(encoder.encode(new OutboundEvent.InRoom<>(RoomEvents.SNAPSHOT,
+                    ids.next(), ns, SYSTEM, clock.instant(), room, state.seq(),
                     new SnapshotEvent(state.state(), reason)))))
                     : Optional.empty();
             held.forEach(sub -> sub.resynced(state.seq(), snapshot));

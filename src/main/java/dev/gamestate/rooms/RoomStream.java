@@ -104,7 +104,7 @@ final class RoomStream {
      *                       {@code unavailable} when etcd cannot be reached or the room stays contended
      */
     CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
-                                   LongFunction<OutboundEvent> eventAt) {
+                                   LongFunction<OutboundEvent.InRoom<?>> eventAt) {
         return committer.append(ns, room, (seq, state) -> {
             JsonNode next = patch.isPresent() ? MergePatch.apply(state, patch.get()) : state;
             byte[] stateBytes = json.write(next);

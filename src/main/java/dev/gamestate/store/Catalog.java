@@ -28,7 +28,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Pattern;
 
 /**
  * The goods for sale: entries at {@code catalog/<goodId>}, and the remaining stock of limited goods at
@@ -38,8 +37,6 @@ import java.util.regex.Pattern;
  */
 public final class Catalog {
 
-    /** Currency names, as the configuration accepts them. */
-    private static final Pattern CURRENCY = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
     /** Prices and stock, as the configuration bounds them; price × 1000 still fits a long. */
     static final long MAX_AMOUNT = Long.MAX_VALUE / 4;
     private static final int MAX_NAME_LENGTH = 128;
@@ -152,7 +149,7 @@ public final class Catalog {
             throw GameException.invalid("name must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
         requireAmount("price", price, 0);
-        requireCurrency(currency);
+        Names.requireCurrency("currency", currency);
         stock.ifPresent(s -> requireAmount("stock", s, 0));
         if (maxPerUser.isPresent() && maxPerUser.getAsInt() < 1) {
             throw GameException.invalid("maxPerUser must be at least 1");
@@ -199,12 +196,6 @@ public final class Catalog {
     static void requireAmount(String field, long value, long min) {
         if (value < min || value > MAX_AMOUNT) {
             throw GameException.invalid(field + " must be " + min + " to " + MAX_AMOUNT);
-        }
-    }
-
-    private static void requireCurrency(String currency) {
-        if (currency == null || !CURRENCY.matcher(currency).matches()) {
-            throw GameException.invalid("currency must match " + CURRENCY.pattern());
         }
     }
 

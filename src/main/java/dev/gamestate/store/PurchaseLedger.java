@@ -164,8 +164,8 @@ public final class PurchaseLedger {
 
     private void notifyOtherSessions(String userId, String sessionId, PurchaseResult result) {
         try {
-            OutboundEvent event = new OutboundEvent(StoreEvents.BUY_GOOD.name(), UUID.randomUUID().toString(),
-                    Namespace.PRIVATE, userId, clock.instant(), Optional.empty(), OptionalLong.empty(), result);
+            OutboundEvent event = new OutboundEvent.ToUser<>(StoreEvents.PURCHASE, UUID.randomUUID().toString(),
+                    Namespace.PRIVATE, userId, clock.instant(), result);
             byte[] frame = encoder.encode(event);
             notifications.push(Namespace.PRIVATE, userId, Optional.of(sessionId), frame).exceptionally(e -> {
                 LOG.warn("purchase {} made, but the buyer's other sessions were not told: {}",

@@ -1,6 +1,7 @@
 package dev.gamestate.store;
 
 import dev.gamestate.event.AckResult;
+import dev.gamestate.event.PushPayload;
 import java.util.Map;
 
 /**
@@ -24,5 +25,5 @@ public record PurchaseResult(
         String currency,
         Map<String, Long> balance,
         long owned,
-        boolean replayed) implements AckResult {
+        boolean replayed) implements AckResult, PushPayload {
 }

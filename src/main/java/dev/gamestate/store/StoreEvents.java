@@ -4,9 +4,10 @@ import dev.gamestate.core.GameException;
 import dev.gamestate.core.Names;
 import dev.gamestate.event.EventPayload;
 import dev.gamestate.event.EventType;
+import dev.gamestate.event.PushType;
 import java.util.OptionalInt;
 
-/** The store's request types and their payloads. */
+/** The store's request types and their payloads, and the event it pushes. */
 public final class StoreEvents {
 
     /** The largest quantity one purchase may take. */
@@ -21,6 +22,9 @@ public final class StoreEvents {
     /** {@code core.game.state.buy_good}: buys a good, exactly once per request id. */
     public static final EventType<BuyGoodRequest> BUY_GOOD =
             EventType.of("core.game.state.buy_good", BuyGoodRequest.class);
+
+    /** A first purchase, pushed to the buyer's other sessions: the purchase's result. */
+    public static final PushType<PurchaseResult> PURCHASE = PushType.of(BUY_GOOD.name(), PurchaseResult.class);
 
     private StoreEvents() {
     }

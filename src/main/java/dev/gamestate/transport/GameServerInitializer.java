@@ -1,8 +1,8 @@
 package dev.gamestate.transport;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -25,8 +25,10 @@ import java.time.Duration;
  * Once upgraded, only the WebSocket handlers stay: Netty's handshaker swaps the HTTP codec for its
  * frame decoder and encoder and drops the aggregator, and {@link #upgraded} drops the deadline and the
  * router.
+ *
+ * <p>Any channel type will do: the server's sockets, or an {@code EmbeddedChannel} in the handler tests.
  */
-final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
+final class GameServerInitializer extends ChannelInitializer<Channel> {
 
     /** HTTP bodies (admin API) and upgrade requests are small; bound what is buffered. */
     private static final int MAX_HTTP_BODY = 2 * 1024 * 1024;
@@ -84,7 +86,7 @@ final class GameServerInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel channel) {
+    protected void initChannel(Channel channel) {
         ChannelPipeline p = channel.pipeline();
         p.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(MAX_REQUEST_LINE)

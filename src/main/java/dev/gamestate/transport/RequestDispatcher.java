@@ -8,6 +8,7 @@ import dev.gamestate.event.EventType;
 import dev.gamestate.event.Reply;
 import dev.gamestate.protocol.Envelope;
 import dev.gamestate.protocol.FrameException;
+import dev.gamestate.protocol.ReplyId;
 import dev.gamestate.protocol.WireCodec;
 import java.time.Clock;
 import java.util.Optional;
@@ -50,7 +51,7 @@ final class RequestDispatcher {
         }
         Optional<EventType<?>> type = registry.type(envelope.type());
         if (type.isEmpty()) {
-            replyError(connection, Optional.of(envelope.id()),
+            replyError(connection, envelope.replyId(),
                     new GameException(ErrorCode.UNKNOWN_TYPE, "unknown type '" + envelope.type() + "'"));
             return;
         }
@@ -63,7 +64,7 @@ final class RequestDispatcher {
         String id = envelope.id();
         String typeName = envelope.type();
         if (draining) {
-            replyError(connection, Optional.of(id), new GameException(ErrorCode.UNAVAILABLE,
+            replyError(connection, ReplyId.of(id), new GameException(ErrorCode.UNAVAILABLE,
                     "this node is shutting down; reconnect and retry", DRAINING_RETRY_AFTER_MS));
             return;
         }
@@ -75,7 +76,7 @@ final class RequestDispatcher {
                 if (failure.code() == ErrorCode.INTERNAL) {
                     LOG.error("{} failed on {}", typeName, connection, error);
                 }
-                replyError(connection, Optional.of(id), failure);
+                replyError(connection, ReplyId.of(id), failure);
             } else {
                 replyAck(connection, id, reply);
             }
@@ -106,7 +107,7 @@ final class RequestDispatcher {
         reply.afterSend().run();
     }
 
-    void replyError(WsConnection connection, Optional<String> id, GameException error) {
+    void replyError(WsConnection connection, ReplyId id, GameException error) {
         metrics.error(error.code());
         connection.reply(codec.error(id, error));
     }

@@ -1,5 +1,6 @@
 package dev.gamestate.transport;
 
+import dev.gamestate.auth.BearerToken;
 import dev.gamestate.auth.GuestTokens;
 import dev.gamestate.auth.PlayerTokenVerifier;
 import dev.gamestate.core.ErrorCode;
@@ -32,8 +33,6 @@ final class UpgradeGate {
      */
     record Admission(Principal principal, Optional<String> guestToken) {
     }
-
-    private static final String BEARER = "Bearer ";
 
     private final Set<String> allowedOrigins;
     private final PlayerTokenVerifier players;
@@ -77,10 +76,7 @@ final class UpgradeGate {
     private static String playerToken(HttpRequest request, QueryStringDecoder uri) {
         String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
         if (header != null) {
-            if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-                throw new GameException(ErrorCode.UNAUTHORIZED, "Authorization must be 'Bearer <jwt>'");
-            }
-            return header.substring(BEARER.length()).strip();
+            return BearerToken.of(header, "jwt");
         }
         return first(uri, "access_token").orElseThrow(() -> new GameException(ErrorCode.UNAUTHORIZED,
                 "token missing: send Authorization: Bearer <jwt> or ?access_token=<jwt>"));

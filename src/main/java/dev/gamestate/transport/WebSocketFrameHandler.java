@@ -5,6 +5,7 @@ import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Principal;
 import dev.gamestate.event.ConnectionListener;
+import dev.gamestate.protocol.ReplyId;
 import dev.gamestate.protocol.Welcome;
 import dev.gamestate.protocol.WireCodec;
 import io.netty.channel.ChannelHandlerContext;
@@ -128,9 +129,9 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
                 return;
             }
             // A refusal costs no JSON parse: the id is read only where clients put it, first.
-            shared.dispatcher().replyError(connection, LeadingId.of(text.content()),
-                    new GameException(ErrorCode.RATE_LIMITED, "slow down: at most " + shared.messagesPerSecond()
-                            + " frames a second", retryAfter));
+            ReplyId id = LeadingId.of(text.content()).map(ReplyId::of).orElse(ReplyId.none());
+            shared.dispatcher().replyError(connection, id, new GameException(ErrorCode.RATE_LIMITED,
+                    "slow down: at most " + shared.messagesPerSecond() + " frames a second", retryAfter));
             return;
         }
         shared.dispatcher().dispatch(connection, text.text());

@@ -33,7 +33,7 @@ class ArchitectureTest {
             Map.entry("messaging", Set.of("rooms", "event", "state", "config", "core")),
             Map.entry("transport", Set.of("protocol", "event", "auth", "config", "core")),
             Map.entry("admin", Set.of("transport", "rooms", "messaging", "store", "protocol", "event", "state",
-                    "config", "core")),
+                    "auth", "config", "core")),
             Map.entry("app", Set.of("admin", "transport", "rooms", "messaging", "store", "protocol", "event", "state",
                     "auth", "config", "core")));
 

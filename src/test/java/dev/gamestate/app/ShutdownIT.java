@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -86,8 +85,7 @@ class ShutdownIT {
             await().atMost(Duration.ofSeconds(30))
                     .failFast("the server exited", () -> !server.process().isAlive())
                     .until(() -> HttpProbe.tryGet(healthz, Map.of()).map(HttpProbe.Answer::status).orElse(0) == 200);
-            String token = DevTokens.mint(new Secret(TestNode.JWT_SECRET), "hank", Duration.ofHours(1),
-                    Optional.empty(), Optional.empty(), Clock.systemUTC());
+            String token = DevTokens.mint(new Secret(TestNode.JWT_SECRET), "hank", Duration.ofHours(1), Clock.systemUTC());
             try (WsClient player = WsClient.connect(
                     URI.create("ws://127.0.0.1:" + port + "/core/game/v1/real-time/private"),
                     Map.of("Authorization", "Bearer " + token))) {

@@ -20,7 +20,6 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -93,8 +92,7 @@ class GuestTokensTest {
 
     @Test
     void refusesPlayerJwtEvenWhenSignedWithTheGuestSecret() {
-        String player = DevTokens.mint(SECRET, "guest-0011223344556677", Duration.ofHours(1), Optional.empty(),
-                Optional.empty(), CLOCK);
+        String player = DevTokens.mint(SECRET, "guest-0011223344556677", Duration.ofHours(1), CLOCK);
 
         assertThat(guests.verify(player)).isEmpty();
     }

@@ -332,8 +332,8 @@ class PlayerTokenVerifierTest {
     @Test
     void acceptsTokenMintedByDevTokens() {
         PlayerTokenVerifier verifier = hmacVerifier(Optional.of("gamestate-dev"), Optional.of("game"));
-        String token = DevTokens.mint(SECRET, "carol", Duration.ofMinutes(5), Optional.of("gamestate-dev"), Optional.of("game"),
-                CLOCK);
+        String token = DevTokens.mint(hmacConfig(Optional.of("gamestate-dev"), Optional.of("game")), "carol",
+                Duration.ofMinutes(5), CLOCK);
 
         Principal principal = verifier.verify(token);
 
@@ -343,7 +343,7 @@ class PlayerTokenVerifierTest {
 
     @Test
     void refusesDevTokenOnceItsTtlHasPassed() {
-        String token = DevTokens.mint(SECRET, "carol", Duration.ofMinutes(5), Optional.empty(), Optional.empty(), CLOCK);
+        String token = DevTokens.mint(SECRET, "carol", Duration.ofMinutes(5), CLOCK);
         Clock later = Clock.offset(CLOCK, Duration.ofMinutes(5).plus(SKEW).plusSeconds(1));
         PlayerTokenVerifier verifier = PlayerTokenVerifier.create(hmacConfig(Optional.empty(), Optional.empty()), later);
 

@@ -8,7 +8,6 @@ import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.BroadcastPayload;
 import dev.gamestate.rooms.RoomEvents;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,7 +42,7 @@ public class EnvelopeDecodeBenchmark {
     public void setUp() {
         codec = WireCodec.create();
         text = Samples.broadcastRequest(codec.mapper());
-        principal = Principal.player("player-3", Optional.empty());
+        principal = Principal.player("player-3");
         receivedAt = Instant.parse("2026-11-25T12:00:00.123Z");
     }
 

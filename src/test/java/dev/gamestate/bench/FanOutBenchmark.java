@@ -4,6 +4,7 @@ import dev.gamestate.core.Namespace;
 import dev.gamestate.event.OutboundEvent;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.BroadcastEvent;
+import dev.gamestate.rooms.RoomEvents;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,9 +54,8 @@ public class FanOutBenchmark {
         codec = WireCodec.create();
         BroadcastEvent body = new BroadcastEvent(Optional.of(Samples.movePatch(codec.mapper())),
                 Optional.of(Samples.moveData(codec.mapper())));
-        event = new OutboundEvent("core.game.state.broadcast", "01JDQ3W6Z8K2M4N6P8R0T2V4X6", Namespace.PRIVATE,
-                "player-3", Instant.parse("2026-11-25T12:00:00.123Z"), Optional.of(Samples.ROOM),
-                OptionalLong.of(42), body);
+        event = new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT, "01JDQ3W6Z8K2M4N6P8R0T2V4X6",
+                Namespace.PRIVATE, "player-3", Instant.parse("2026-11-25T12:00:00.123Z"), Samples.ROOM, 42, body);
         channels = new EmbeddedChannel[recipients];
         for (int i = 0; i < recipients; i++) {
             // Server frames are not masked.

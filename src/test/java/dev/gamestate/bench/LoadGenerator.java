@@ -107,8 +107,7 @@ public final class LoadGenerator {
         for (int i = 0; i < options.clients(); i++) {
             String userId = "load-" + i;
             LoadClient client = new LoadClient(i, mapper, stats, window, ackedSeqs);
-            Optional<String> token = secret.map(s -> DevTokens.mint(s, userId, Duration.ofHours(1),
-                    Optional.empty(), Optional.empty(), Clock.systemUTC()));
+            Optional<String> token = secret.map(s -> DevTokens.mint(s, userId, Duration.ofHours(1), Clock.systemUTC()));
             slots.acquireUninterruptibly();
             CompletableFuture<Void> welcomed = client.connect(http, uri, token);
             welcomed.whenComplete((v, e) -> slots.release());

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The one rule for user ids. */
+/** The one rule for user ids, and the one for currency codes. */
 class NamesTest {
 
     @ParameterizedTest
@@ -44,5 +44,23 @@ class NamesTest {
                     assertThat(e.getMessage()).startsWith("to must be a user id: 1 to 128 characters");
                 });
         assertThat(Names.requireUserId("to", "bob")).isEqualTo("bob");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gold", "g", "gems_2", "a2345678901234567890123456789012"})
+    void lowercaseCodesOfUpTo32CharactersAreCurrencies(String code) {
+        assertThat(Names.isCurrency(code)).isTrue();
+        assertThat(Names.requireCurrency("currency", code)).isEqualTo(code);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "Gold", "2gold", "_gold", "go-ld", "gold ", "a23456789012345678901234567890123"})
+    void anythingElseIsNoCurrencyAndAnInvalidPayloadNamingTheField(String code) {
+        assertThat(Names.isCurrency(code)).isFalse();
+        assertThatThrownBy(() -> Names.requireCurrency("currency", code))
+                .isInstanceOfSatisfying(GameException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);
+                    assertThat(e.getMessage()).isEqualTo("currency must match " + Names.currencyRule());
+                });
     }
 }

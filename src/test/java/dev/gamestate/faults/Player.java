@@ -40,8 +40,7 @@ final class Player implements AutoCloseable {
 
     /** Connects {@code userId} with a valid token to a node's private endpoint, past its welcome. */
     static Player connect(URI privateWs, String userId) {
-        String token = DevTokens.mint(new Secret(TestNode.JWT_SECRET), userId, Duration.ofHours(1),
-                Optional.empty(), Optional.empty(), Clock.systemUTC());
+        String token = DevTokens.mint(new Secret(TestNode.JWT_SECRET), userId, Duration.ofHours(1), Clock.systemUTC());
         WsClient socket = WsClient.connect(privateWs, Map.of("Authorization", "Bearer " + token));
         return new Player(userId, socket, socket.awaitType("welcome"));
     }

@@ -250,7 +250,7 @@ class MessagingServiceIT {
         RecordingConnection alice = a.player("alice");
         // Bob's socket is open on node B and his watches started (as the node does before it records
         // him), but he is not yet in the session directory: the sender sees no session.
-        RecordingConnection bob = new RecordingConnection("b-early", Principal.player("bob", Optional.empty()));
+        RecordingConnection bob = new RecordingConnection("b-early", Principal.player("bob"));
         b.outbox().add(bob);
         b.users().open(Namespace.PRIVATE, "bob", bob.sessionId()).join();
 
@@ -299,15 +299,15 @@ class MessagingServiceIT {
         node.request(bob, "subscribe", "{\"room\":\"news\"}");
         MessagingService service = messaging.get(node);
 
-        SendResult inRoom = service.send(Namespace.PRIVATE, Optional.empty(), Optional.of("news"), "patch 1.2",
-                Optional.empty(), RoomService.SYSTEM).join();
-        SendResult direct = service.send(Namespace.PRIVATE, Optional.of("bob"), Optional.empty(), "welcome",
-                Optional.of(json("{\"gift\":true}")), RoomService.SYSTEM).join();
-        var invalid = service.send(Namespace.PRIVATE, Optional.of("bob"), Optional.of("news"), "both",
-                Optional.empty(), RoomService.SYSTEM);
+        SendResult inRoom = service.send(Namespace.PRIVATE, new SendMessagePayload(Optional.empty(),
+                Optional.of("news"), "patch 1.2", Optional.empty()), RoomService.SYSTEM).join();
+        SendResult direct = service.send(Namespace.PRIVATE, new SendMessagePayload(Optional.of("bob"),
+                Optional.empty(), "welcome", Optional.of(json("{\"gift\":true}"))), RoomService.SYSTEM).join();
+        var invalid = service.send(Namespace.PRIVATE, new SendMessagePayload(Optional.of("bob"),
+                Optional.of("news"), "both", Optional.empty()), RoomService.SYSTEM);
 
-        assertThat(inRoom.seq().getAsLong()).isEqualTo(1);
-        assertThat(direct.delivered()).contains("live");
+        assertThat(inRoom).isInstanceOfSatisfying(SendResult.InRoom.class, r -> assertThat(r.seq()).isEqualTo(1));
+        assertThat(direct).isEqualTo(new SendResult.Direct(direct.messageId(), Delivery.LIVE));
         await().atMost(PATIENCE).until(() -> bob.events(SEND).size() == 2);
         assertThat(bob.events(SEND)).allSatisfy(e -> assertThat(e.path("userId").asText()).isEqualTo("system"));
         assertThat(GameException.from(invalid.handle((v, e) -> e).join()).code()).isEqualTo(ErrorCode.INVALID_PAYLOAD);

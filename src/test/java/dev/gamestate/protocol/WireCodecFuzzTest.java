@@ -13,7 +13,6 @@ import dev.gamestate.rooms.RoomEvents;
 import dev.gamestate.store.StoreEvents;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Whatever a client sends, decoding yields a typed, validated event or a {@link FrameException} with a
@@ -24,7 +23,7 @@ import java.util.Optional;
 class WireCodecFuzzTest {
 
     private static final WireCodec CODEC = WireCodec.create();
-    private static final Principal PLAYER = Principal.player("fuzz", Optional.empty());
+    private static final Principal PLAYER = Principal.player("fuzz");
     private static final List<EventType<? extends EventPayload>> TYPES = List.of(
             RoomEvents.SUBSCRIBE, RoomEvents.UNSUBSCRIBE, RoomEvents.BROADCAST, MessageEvents.SEND_MESSAGE,
             StoreEvents.BUY_GOOD, StoreEvents.CATALOG, StoreEvents.WALLET);

@@ -399,7 +399,8 @@ class RoomServiceIT {
         node.request(guest, "subscribe", "{\"room\":\"lobby\"}");
 
         node.request(player, BROADCAST, "{\"room\":\"lobby\",\"patch\":{\"secret\":true}}");
-        node.rooms().publish(Namespace.GUEST, "lobby", Optional.empty(), Optional.of(json("\"hello guests\"")),
+        node.rooms().publish(Namespace.GUEST,
+                new BroadcastPayload("lobby", Optional.empty(), Optional.of(json("\"hello guests\""))),
                 RoomService.SYSTEM).join();
 
         await().atMost(PATIENCE).until(() -> player.seqs("lobby").size() == 1 && guest.seqs("lobby").size() == 1);
@@ -419,8 +420,8 @@ class RoomServiceIT {
         RecordingConnection bob = b.player("bob");
         a.request(alice, "subscribe", "{\"room\":\"r\"}");
         b.request(bob, "subscribe", "{\"room\":\"r\"}");
-        a.rooms().publish(Namespace.PRIVATE, "r", Optional.of(json("{\"round\":1}")), Optional.empty(),
-                RoomService.SYSTEM).join();
+        a.rooms().publish(Namespace.PRIVATE,
+                new BroadcastPayload("r", Optional.of(json("{\"round\":1}")), Optional.empty()), RoomService.SYSTEM).join();
 
         // The counts are written behind the acks (informational, eventually consistent).
         await().atMost(ServiceNode.PATIENCE).untilAsserted(() -> assertThat(a.rooms().snapshot(Namespace.PRIVATE, "r")
@@ -471,7 +472,7 @@ class RoomServiceIT {
 
         await().atMost(PATIENCE).until(() -> alice.seqs("r").size() == 3);
         assertThat(alice.seqs("r")).containsExactly(1L, 9L, 10L);
-        JsonNode snapshot = alice.events(RoomEvents.SNAPSHOT).getFirst();
+        JsonNode snapshot = alice.events(RoomEvents.SNAPSHOT.name()).getFirst();
         assertThat(snapshot.path("userId").asText()).isEqualTo("system");
         assertThat(snapshot.path("payload")).isEqualTo(json("{\"state\":{\"n\":9},\"reason\":\"resync\"}"));
     }
@@ -480,9 +481,10 @@ class RoomServiceIT {
     void theAdminPublishValidatesLikeTheRequest() {
         ServiceNode node = node();
 
-        var noContent = node.rooms().publish(Namespace.PRIVATE, "r", Optional.empty(), Optional.empty(), "system");
-        var badRoom = node.rooms().publish(Namespace.PRIVATE, "no/slash", Optional.empty(), Optional.of(json("1")),
-                "system");
+        var noContent = node.rooms().publish(Namespace.PRIVATE,
+                new BroadcastPayload("r", Optional.empty(), Optional.empty()), "system");
+        var badRoom = node.rooms().publish(Namespace.PRIVATE,
+                new BroadcastPayload("no/slash", Optional.empty(), Optional.of(json("1"))), "system");
 
         assertThat(codeOf(noContent)).isEqualTo(ErrorCode.INVALID_PAYLOAD);
         assertThat(codeOf(badRoom)).isEqualTo(ErrorCode.INVALID_PAYLOAD);

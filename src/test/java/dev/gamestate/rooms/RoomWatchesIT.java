@@ -103,7 +103,7 @@ class RoomWatchesIT {
 
         await().atMost(PATIENCE).until(() -> alice.seqs("r").size() == 2);
         assertThat(alice.seqs("r")).containsExactly(1L, 9L);
-        assertThat(alice.events(RoomEvents.SNAPSHOT).getFirst().path("payload").path("reason").asText())
+        assertThat(alice.events(RoomEvents.SNAPSHOT.name()).getFirst().path("payload").path("reason").asText())
                 .isEqualTo("resync");
         // r is watched again from the resync's read: the next event arrives.
         await().atMost(PATIENCE).until(() -> node.watchStream().watching(log("r")));
@@ -113,7 +113,7 @@ class RoomWatchesIT {
         // s was not resynced: no snapshot for bob, its watch untouched.
         node.request(bob, BROADCAST, "{\"room\":\"s\",\"patch\":{\"n\":10}}");
         await().atMost(PATIENCE).until(() -> bob.seqs("s").size() == 2);
-        assertThat(bob.events(RoomEvents.SNAPSHOT)).isEmpty();
+        assertThat(bob.events(RoomEvents.SNAPSHOT.name())).isEmpty();
         assertThat(bob.seqs("s")).containsExactly(1L, 10L);
     }
 

@@ -143,7 +143,7 @@ public final class ServiceNode implements AutoCloseable {
 
     /** Opens a connection of a player. */
     public RecordingConnection player(String userId) {
-        return connect(Principal.player(userId, Optional.empty()));
+        return connect(Principal.player(userId));
     }
 
     /** Opens a connection of a guest. */

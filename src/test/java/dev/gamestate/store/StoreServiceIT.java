@@ -23,7 +23,6 @@ import io.etcd.jetcd.kv.GetResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
@@ -195,7 +194,7 @@ class StoreServiceIT {
 
     @Test
     void theWirePayloadDefaultsTheQuantityToOneAndRejectsWhatDoesNotFit() {
-        Principal ann = Principal.player("ann", Optional.empty());
+        Principal ann = Principal.player("ann");
         Event<BuyGoodRequest> event = StoreNode.CODEC.event(
                 StoreNode.CODEC.envelope("{\"id\":\"1\",\"type\":\"core.game.state.buy_good\","
                         + "\"payload\":{\"goodId\":\"sword\",\"requestId\":\"r1\"}}"),

@@ -25,7 +25,7 @@ public final class RecordingConnection implements Connection {
 
     /** A player connection with a random session id. */
     public static RecordingConnection player(String userId) {
-        return new RecordingConnection("s-" + java.util.UUID.randomUUID(), Principal.player(userId, java.util.Optional.empty()));
+        return new RecordingConnection("s-" + java.util.UUID.randomUUID(), Principal.player(userId));
     }
 
     /** A guest connection with a random session id. */

@@ -4,7 +4,6 @@ import dev.gamestate.app.GameNode;
 import dev.gamestate.auth.DevTokens;
 import dev.gamestate.config.ConfigSource;
 import dev.gamestate.config.GameConfig;
-import dev.gamestate.config.Secret;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -98,7 +97,7 @@ public final class TestNode implements AutoCloseable {
     /** A valid player token for {@code userId} that lasts {@code ttl}. */
     public String token(String userId, Duration ttl) {
         GameConfig.Jwt jwt = node.config().auth().jwt();
-        return DevTokens.mint(new Secret(JWT_SECRET), userId, ttl, jwt.issuer(), jwt.audience(), Clock.systemUTC());
+        return DevTokens.mint(jwt, userId, ttl, Clock.systemUTC());
     }
 
     /** A player connection for {@code userId}, past its {@code welcome}. */

@@ -21,7 +21,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,8 +105,7 @@ class UpgradeGateIT {
     @Test
     void anExpiredTokenIsUnauthorized() {
         Clock twoHoursAgo = Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC);
-        String expired = DevTokens.mint(new Secret(TestNode.JWT_SECRET), "alice", Duration.ofHours(1),
-                Optional.empty(), Optional.empty(), twoHoursAgo);
+        String expired = DevTokens.mint(new Secret(TestNode.JWT_SECRET), "alice", Duration.ofHours(1), twoHoursAgo);
 
         assertUnauthorized(expired);
     }
@@ -115,7 +113,7 @@ class UpgradeGateIT {
     @Test
     void aTokenSignedWithAnotherSecretIsUnauthorized() {
         String forged = DevTokens.mint(new Secret("another-secret-0123456789-0123456789-abcdef"), "alice",
-                Duration.ofHours(1), Optional.empty(), Optional.empty(), Clock.systemUTC());
+                Duration.ofHours(1), Clock.systemUTC());
 
         assertUnauthorized(forged);
     }

@@ -1,0 +1,24 @@
+package dev.gamestate.rooms;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Why a subscriber got a {@code snapshot}: the {@code reason} of its payload. */
+public enum SnapshotReason {
+
+    /** The node's watch of the room could not resume where it stopped (etcd compacted past it). */
+    RESYNC("resync"),
+    /** The subscriber read too slowly: its room events were skipped and this snapshot replaces them. */
+    CONFLATED("conflated");
+
+    private final String wire;
+
+    SnapshotReason(String wire) {
+        this.wire = wire;
+    }
+
+    /** The name on the wire. */
+    @JsonValue
+    public String wire() {
+        return wire;
+    }
+}
