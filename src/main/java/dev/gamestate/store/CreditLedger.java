@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Adds money to wallets for the admin API, exactly once per (user, request id): one transaction
@@ -30,14 +31,20 @@ public final class CreditLedger {
     private final JsonValues json;
     private final Catalog catalog;
     private final Wallets wallets;
+    private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
-    /** A ledger for the currencies of {@code economy} and {@code catalog}. */
-    public CreditLedger(Etcd etcd, JsonValues json, Catalog catalog, GameConfig.Economy economy) {
+    /**
+     * A ledger for the currencies of {@code economy} and {@code catalog}; retries after a lost race
+     * wait on {@code scheduler}.
+     */
+    public CreditLedger(Etcd etcd, JsonValues json, Catalog catalog, GameConfig.Economy economy,
+                        ScheduledExecutorService scheduler) {
         this.etcd = etcd;
         this.json = json;
         this.catalog = catalog;
         this.wallets = new Wallets(etcd, json, economy.startingBalance());
+        this.scheduler = scheduler;
         this.clock = Clock.systemUTC();
     }
 
@@ -89,7 +96,7 @@ public final class CreditLedger {
                                 return r.getGetResponses().get(0).getKvs().stream().findFirst()
                                         .map(kv -> answer(kv, currency, amount, requestId, creditId));
                             });
-                }));
+                }), scheduler);
     }
 
     private CreditResult answer(KeyValue stored, String currency, long amount, String requestId, String creditId) {

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,20 +46,23 @@ public final class PurchaseLedger {
     private final Wallets wallets;
     private final UserNotifications notifications;
     private final EventEncoder encoder;
+    private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
     /**
      * A ledger selling from {@code catalog}; new wallets open with {@code economy.startingBalance()}.
-     * After a purchase it tells the buyer's other sessions through {@code notifications}.
+     * After a purchase it tells the buyer's other sessions through {@code notifications}. Retries after
+     * a lost race wait on {@code scheduler}.
      */
     public PurchaseLedger(Etcd etcd, JsonValues json, Catalog catalog, GameConfig.Economy economy,
-                          UserNotifications notifications, EventEncoder encoder) {
+                          UserNotifications notifications, EventEncoder encoder, ScheduledExecutorService scheduler) {
         this.etcd = etcd;
         this.json = json;
         this.catalog = catalog;
         this.wallets = new Wallets(etcd, json, economy.startingBalance());
         this.notifications = notifications;
         this.encoder = encoder;
+        this.scheduler = scheduler;
         this.clock = Clock.systemUTC();
     }
 
@@ -78,7 +82,7 @@ public final class PurchaseLedger {
         }
         // Unique per call: when an unanswered transaction did commit, the retry recognises its own record.
         String purchaseId = UUID.randomUUID().toString();
-        return OptimisticLoop.run(() -> attempt(userId, request, purchaseId)).thenApply(result -> {
+        return OptimisticLoop.run(() -> attempt(userId, request, purchaseId), scheduler).thenApply(result -> {
             if (!result.replayed()) {
                 notifyOtherSessions(userId, sessionId, result);
             }

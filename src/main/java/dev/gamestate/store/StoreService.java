@@ -18,6 +18,7 @@ import dev.gamestate.store.StoreEvents.WalletRequest;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The store: the {@code catalog}, {@code wallet} and {@code core.game.state.buy_good} requests, and the
@@ -34,13 +35,13 @@ public final class StoreService {
     /**
      * The store over {@code etcd}, with the goods and starting balance of {@code economy}. Purchase
      * events for the buyer's other sessions are encoded with {@code encoder} and sent through
-     * {@code notifications}.
+     * {@code notifications}. Retries after a lost race wait on the node's {@code scheduler}.
      */
     public StoreService(GameConfig.Economy economy, Etcd etcd, JsonValues json, UserNotifications notifications,
-                        EventEncoder encoder) {
+                        EventEncoder encoder, ScheduledExecutorService scheduler) {
         this.catalog = new Catalog(etcd, json, economy);
-        this.purchases = new PurchaseLedger(etcd, json, catalog, economy, notifications, encoder);
-        this.credits = new CreditLedger(etcd, json, catalog, economy);
+        this.purchases = new PurchaseLedger(etcd, json, catalog, economy, notifications, encoder, scheduler);
+        this.credits = new CreditLedger(etcd, json, catalog, economy, scheduler);
         this.wallets = new Wallets(etcd, json, economy.startingBalance());
     }
 

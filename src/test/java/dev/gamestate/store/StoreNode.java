@@ -36,6 +36,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** One simulated server node for store tests: its own etcd client, its own store, real etcd behind. */
@@ -50,12 +52,14 @@ final class StoreNode implements AutoCloseable {
     final JsonValues json;
     final StoreService store;
     final EventRegistry registry;
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("store-node-scheduler").factory());
 
     private StoreNode(GameConfig config) {
         this.config = config;
         this.etcd = Etcd.create(config.etcd());
         this.json = new JsonValues(CODEC.mapper());
-        this.store = new StoreService(config.economy(), etcd, json, new UserNotifications(etcd), CODEC);
+        this.store = new StoreService(config.economy(), etcd, json, new UserNotifications(etcd), CODEC, scheduler);
         EventRegistry.Builder builder = EventRegistry.builder();
         store.register(builder);
         this.registry = builder.build();
@@ -152,5 +156,6 @@ final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         etcd.close();
+        scheduler.shutdownNow();
     }
 }
