@@ -21,6 +21,7 @@ import dev.gamestate.event.Reply;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
+import dev.gamestate.state.StoreRecords;
 import dev.gamestate.state.UserNotifications;
 import dev.gamestate.testing.EtcdExtension;
 import java.io.IOException;
@@ -133,7 +134,7 @@ final class StoreNode implements AutoCloseable {
 
     /** The stored wallet of {@code userId}, with its bookkeeping. */
     Wallet storedWallet(String userId) {
-        return await(new Wallets(etcd, json, config.economy().startingBalance()).current(userId));
+        return await(new Wallets(StoreRecords.inEtcd(etcd), json, config.economy().startingBalance()).current(userId));
     }
 
     /** Waits for {@code future}, failing the test after ten seconds. */
