@@ -8,7 +8,6 @@ import dev.gamestate.state.Committed;
 import dev.gamestate.state.Conflict;
 import dev.gamestate.state.InboxStore;
 import dev.gamestate.state.LeaseGone;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
