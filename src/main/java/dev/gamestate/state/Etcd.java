@@ -174,29 +174,24 @@ public final class Etcd implements AutoCloseable {
         });
     }
 
-    // The timer runs on the node's scheduler and is cancelled (and removed) once etcd answers.
+    // As orTimeout, but the timer runs on the node's scheduler and is cancelled (and removed) once etcd
+    // answers. The timeout completes jetcd's own future, which cancels the gRPC call behind it: a call
+    // to a frozen member must not linger past its deadline (jetcd's future is a Failsafe future).
     private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> call) {
         if (call.isDone()) {
             return call;
         }
-        CompletableFuture<T> bounded = new CompletableFuture<>();
         ScheduledFuture<?> timer;
         try {
-            timer = timers.schedule(() -> bounded.completeExceptionally(new TimeoutException()),
+            timer = timers.schedule(() -> call.completeExceptionally(new TimeoutException()),
                     requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
+            call.cancel(false);
             return CompletableFuture.failedFuture(new GameException(ErrorCode.UNAVAILABLE,
                     "the node is shutting down", RETRY_AFTER_MS, e));
         }
-        call.whenComplete((value, error) -> {
-            timer.cancel(false);
-            if (error != null) {
-                bounded.completeExceptionally(error);
-            } else {
-                bounded.complete(value);
-            }
-        });
-        return bounded;
+        call.whenComplete((value, error) -> timer.cancel(false));
+        return call;
     }
 
     /** True when etcd answers a read within the timeout. */
