@@ -45,8 +45,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,14 +103,18 @@ public final class GameNode implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         closeInReverse.add(meters::close);
 
-        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "gamestate-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("gamestate-scheduler").factory());
+        // Every etcd call arms a timeout here and cancels it when etcd answers: cancelled timers leave the queue.
+        scheduler.setRemoveOnCancelPolicy(true);
         closeInReverse.add(scheduler::shutdownNow);
+        // jetcd's callbacks (futures completed, keep-alive answers) run here, not on a pool jetcd makes;
+        // shut down after the client (closed in reverse).
+        ExecutorService etcdCallbacks = Executors.newCachedThreadPool(
+                Thread.ofPlatform().daemon().name("gamestate-etcd-", 0).factory());
+        closeInReverse.add(etcdCallbacks::shutdownNow);
 
-        Etcd etcd = Etcd.create(config.etcd());
+        Etcd etcd = Etcd.create(config.etcd(), etcdCallbacks, scheduler);
         closeInReverse.add(etcd);
         for (String kind : EtcdFaults.KINDS) {
             FunctionCounter.builder("gamestate.etcd.errors", etcd.faults(), f -> f.count(kind)).tag("kind", kind)
@@ -154,7 +159,7 @@ public final class GameNode implements AutoCloseable {
         RecordMetrics.bind(rooms.subscriberCounts(), meters);
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
                 codec, clock);
-        StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec);
+        StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec, scheduler);
         store.start().join();
 
         EventRegistry.Builder registry = EventRegistry.builder();

@@ -17,6 +17,7 @@ import dev.gamestate.event.Push;
 import dev.gamestate.event.Reply;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.state.Etcd;
+import dev.gamestate.state.InboxStore;
 import dev.gamestate.state.SessionDirectory;
 import dev.gamestate.state.StreamListener;
 import dev.gamestate.state.UserNotifications;
@@ -77,7 +78,7 @@ public final class MessagingService implements StreamListener, ConnectionListene
         this.encoder = encoder;
         this.clock = clock;
         this.ids = new EventIds(clock);
-        this.inbox = new Inbox(etcd, config.messaging(), clock);
+        this.inbox = new Inbox(InboxStore.inEtcd(etcd, config.messaging().inboxTtl(), clock), config.messaging());
     }
 
     /** Binds {@code core.game.state.send_message}. */

@@ -21,6 +21,7 @@ import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.NodeRecords;
 import dev.gamestate.state.RoomCommitter;
+import dev.gamestate.state.RoomLog;
 import dev.gamestate.state.SharedWatchStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,7 +98,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         this.encoder = encoder;
         this.clock = clock;
         this.ids = new EventIds(clock);
-        this.stream = new RoomStream(etcd, json, encoder, config.rooms(), committer);
+        this.stream = new RoomStream(RoomLog.inEtcd(etcd), json, encoder, config.rooms(), committer);
         this.history = new History(stream, config.rooms(), json.mapper(), clock);
         this.watches = new RoomWatches(watchStream, etcd.keys(), scheduler, linger,
                 key -> stream.read(key.namespace(), key.room()));

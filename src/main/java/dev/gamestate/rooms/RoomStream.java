@@ -7,15 +7,9 @@ import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.event.EventEncoder;
 import dev.gamestate.event.OutboundEvent;
-import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
-import dev.gamestate.state.Keys;
 import dev.gamestate.state.RoomCommitter;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.options.GetOption;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import dev.gamestate.state.RoomLog;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,8 +24,6 @@ import java.util.function.LongFunction;
  * get the same seq.
  */
 final class RoomStream {
-
-    private static final int LOG_PAGE = 128;
 
     /**
      * A room's state as read.
@@ -48,14 +40,14 @@ final class RoomStream {
     record LoggedEvent(long seq, byte[] frame) {
     }
 
-    private final Etcd etcd;
+    private final RoomLog log;
     private final JsonValues json;
     private final EventEncoder encoder;
     private final GameConfig.Rooms config;
     private final RoomCommitter committer;
 
-    RoomStream(Etcd etcd, JsonValues json, EventEncoder encoder, GameConfig.Rooms config, RoomCommitter committer) {
-        this.etcd = etcd;
+    RoomStream(RoomLog log, JsonValues json, EventEncoder encoder, GameConfig.Rooms config, RoomCommitter committer) {
+        this.log = log;
         this.json = json;
         this.encoder = encoder;
         this.config = config;
@@ -70,28 +62,9 @@ final class RoomStream {
 
     /** The log entries from {@code from} to {@code to} (both inclusive) that etcd still holds, in seq order. */
     CompletableFuture<List<LoggedEvent>> readLog(Namespace ns, String room, long from, long to) {
-        List<LoggedEvent> events = new ArrayList<>();
-        return readPage(ns, room, from, to, events).thenApply(v -> events);
-    }
-
-    private CompletableFuture<Void> readPage(Namespace ns, String room, long from, long to, List<LoggedEvent> into) {
-        if (from > to) {
-            return CompletableFuture.completedFuture(null);
-        }
-        ByteSequence start = Keys.bytes(etcd.keys().roomEvent(ns, room, from));
-        GetOption range = GetOption.builder()
-                .withRange(Keys.bytes(etcd.keys().roomEvent(ns, room, to + 1)))
-                .withLimit(LOG_PAGE)
-                .build();
-        return etcd.call(() -> etcd.kv().get(start, range)).thenCompose(r -> {
-            for (KeyValue kv : r.getKvs()) {
-                into.add(new LoggedEvent(seqOf(kv.getKey()), kv.getValue().getBytes()));
-            }
-            if (!r.isMore() || r.getKvs().isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-            }
-            return readPage(ns, room, into.getLast().seq() + 1, to, into);
-        });
+        return log.read(ns, room, from, to).thenApply(entries -> entries.stream()
+                .map(entry -> new LoggedEvent(entry.seq(), entry.frame()))
+                .toList());
     }
 
     /**
@@ -119,10 +92,5 @@ final class RoomStream {
             }
             return new RoomCommitter.Step(next, stateBytes, frame);
         });
-    }
-
-    private static long seqOf(ByteSequence key) {
-        String text = key.toString(StandardCharsets.UTF_8);
-        return Long.parseLong(text.substring(text.lastIndexOf('/') + 1));
     }
 }

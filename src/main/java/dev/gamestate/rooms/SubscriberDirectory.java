@@ -5,7 +5,7 @@ import dev.gamestate.state.Etcd;
 import dev.gamestate.state.Keys;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.NodeRecords;
-import io.etcd.jetcd.options.GetOption;
+import dev.gamestate.state.SubscriberCounts;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Optional;
@@ -26,14 +26,16 @@ final class SubscriberDirectory {
     /** Rooms with subscribers on one node; more than this many waiting changes means etcd is down. */
     private static final int MAX_WAITING_ROOMS = 1 << 16;
 
-    private final Etcd etcd;
+    private final Keys keys;
+    private final SubscriberCounts counts;
     private final String nodeId;
     private final Subscriptions subscriptions;
     private final NodeRecords records;
 
     /** Counts of {@code subscriptions}, written under {@code lease}; all written again when it is renewed. */
     SubscriberDirectory(Etcd etcd, NodeLease lease, String nodeId, Subscriptions subscriptions) {
-        this.etcd = etcd;
+        this.keys = etcd.keys();
+        this.counts = SubscriberCounts.inEtcd(etcd);
         this.nodeId = nodeId;
         this.subscriptions = subscriptions;
         this.records = new NodeRecords(etcd, lease, "subscriptions", MAX_WAITING_ROOMS);
@@ -52,11 +54,7 @@ final class SubscriberDirectory {
 
     /** How many sessions are subscribed to {@code room}, summed over every node's count. */
     CompletableFuture<Long> count(Namespace ns, String room) {
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(roomPrefix(ns, room)),
-                        GetOption.builder().isPrefix(true).build()))
-                .thenApply(r -> r.getKvs().stream()
-                        .mapToLong(kv -> parse(kv.getValue().toString(StandardCharsets.UTF_8)))
-                        .sum());
+        return counts.total(ns, room);
     }
 
     /** The batched writer of the counts, for its metrics. */
@@ -66,22 +64,10 @@ final class SubscriberDirectory {
 
     private void changed(Namespace ns, String room) {
         // A failed write is retried by the writer; the count is informational, nobody waits for it.
-        records.refresh(roomPrefix(ns, room) + nodeId, () -> {
+        records.refresh(keys.subscriptions(ns, room) + nodeId, () -> {
             int count = subscriptions.inRoom(ns, room).size();
             return count == 0 ? Optional.empty()
                     : Optional.of(Integer.toString(count).getBytes(StandardCharsets.UTF_8));
         });
-    }
-
-    private static long parse(String count) {
-        try {
-            return Long.parseLong(count.strip());
-        } catch (NumberFormatException e) {
-            return 1; // a key of the old layout (one per session, its value the node id): one subscriber
-        }
-    }
-
-    private String roomPrefix(Namespace ns, String room) {
-        return etcd.keys().prefix() + "subscriptions/" + ns.wire() + "/" + room + "/";
     }
 }

@@ -19,13 +19,23 @@ import io.etcd.jetcd.options.PutOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
  * The node's one etcd client and the rule every call follows: bounded by {@code etcd.requestTimeout},
  * and a failed call is classified once ({@link EtcdFault}), counted and logged ({@link EtcdFaults}),
  * and surfaces as {@code unavailable} with a message that says why.
+ *
+ * <p>Threads: jetcd completes its futures on the executor it is given (the node's, see
+ * {@code app/GameNode}); request timeouts fire on the node's scheduler, never on the JDK's delay thread.
  */
 public final class Etcd implements AutoCloseable {
 
@@ -37,18 +47,50 @@ public final class Etcd implements AutoCloseable {
     private final Keys keys;
     private final Duration requestTimeout;
     private final EtcdFaults faults;
+    private final ScheduledExecutorService timers;
+    private final Runnable closeThreads;
 
-    private Etcd(Client client, DirectKv direct, Keys keys, Duration requestTimeout, String endpoints) {
+    private Etcd(Client client, DirectKv direct, Keys keys, Duration requestTimeout, String endpoints,
+                 ScheduledExecutorService timers, Runnable closeThreads) {
         this.client = client;
         this.direct = direct;
         this.keys = keys;
         this.requestTimeout = requestTimeout;
         this.faults = new EtcdFaults(endpoints, System::nanoTime);
+        this.timers = timers;
+        this.closeThreads = closeThreads;
     }
 
-    /** Connects lazily to the configured endpoints; the first call opens the channel. */
+    /**
+     * Connects lazily to the configured endpoints; the first call opens the channel. jetcd runs its
+     * callbacks on {@code callbacks} and request timeouts fire on {@code timers}; both belong to the
+     * caller, who shuts them down after {@link #close}.
+     */
+    public static Etcd create(GameConfig.Etcd config, ExecutorService callbacks, ScheduledExecutorService timers) {
+        return create(config, callbacks, timers, () -> { });
+    }
+
+    /**
+     * For tests and tools: a client with threads of its own (a cached pool for jetcd's callbacks, one
+     * timer thread), shut down by {@link #close}. A node passes its own ({@link #create(GameConfig.Etcd,
+     * ExecutorService, ScheduledExecutorService)}).
+     */
     public static Etcd create(GameConfig.Etcd config) {
+        ExecutorService callbacks = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
+                .name("etcd-callback-", 0).factory());
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon()
+                .name("etcd-timer").factory());
+        timers.setRemoveOnCancelPolicy(true);
+        return create(config, callbacks, timers, () -> {
+            callbacks.shutdownNow();
+            timers.shutdownNow();
+        });
+    }
+
+    private static Etcd create(GameConfig.Etcd config, ExecutorService callbacks, ScheduledExecutorService timers,
+                               Runnable closeThreads) {
         ClientBuilder builder = Client.builder()
+                .executorService(callbacks)
                 .endpoints(config.endpoints().toArray(String[]::new))
                 .connectTimeout(config.requestTimeout())
                 .keepaliveTime(Duration.ofSeconds(10))
@@ -68,7 +110,8 @@ public final class Etcd implements AutoCloseable {
             }
         });
         return new Etcd(builder.build(), new DirectKv(EtcdChannels.create(config), config.requestTimeout()),
-                new Keys(config.keyPrefix()), config.requestTimeout(), String.join(",", config.endpoints()));
+                new Keys(config.keyPrefix()), config.requestTimeout(), String.join(",", config.endpoints()), timers,
+                closeThreads);
     }
 
     /** The key layout. */
@@ -123,13 +166,32 @@ public final class Etcd implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(failure(e));
         }
-        return future.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((value, error) -> {
-                    if (error != null) {
-                        throw failure(error);
-                    }
-                    return value;
-                });
+        return withTimeout(future).handle((value, error) -> {
+            if (error != null) {
+                throw failure(error);
+            }
+            return value;
+        });
+    }
+
+    // As orTimeout, but the timer runs on the node's scheduler and is cancelled (and removed) once etcd
+    // answers. The timeout completes jetcd's own future, which cancels the gRPC call behind it: a call
+    // to a frozen member must not linger past its deadline (jetcd's future is a Failsafe future).
+    private <T> CompletableFuture<T> withTimeout(CompletableFuture<T> call) {
+        if (call.isDone()) {
+            return call;
+        }
+        ScheduledFuture<?> timer;
+        try {
+            timer = timers.schedule(() -> call.completeExceptionally(new TimeoutException()),
+                    requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            call.cancel(false);
+            return CompletableFuture.failedFuture(new GameException(ErrorCode.UNAVAILABLE,
+                    "the node is shutting down", RETRY_AFTER_MS, e));
+        }
+        call.whenComplete((value, error) -> timer.cancel(false));
+        return call;
     }
 
     /** True when etcd answers a read within the timeout. */
@@ -185,5 +247,6 @@ public final class Etcd implements AutoCloseable {
     public void close() {
         direct.close();
         client.close();
+        closeThreads.run();
     }
 }

@@ -34,8 +34,13 @@ public final class JsonValues {
 
     /** Reads a stored value; a value that does not parse is an internal error, never silently skipped. */
     public <T> T read(ByteSequence value, Class<T> type) {
+        return read(value.getBytes(), type);
+    }
+
+    /** Reads a stored value; a value that does not parse is an internal error, never silently skipped. */
+    public <T> T read(byte[] value, Class<T> type) {
         try {
-            return mapper.readValue(value.getBytes(), type);
+            return mapper.readValue(value, type);
         } catch (IOException e) {
             throw new GameException(ErrorCode.INTERNAL, "stored " + type.getSimpleName() + " is unreadable", e);
         }

@@ -92,6 +92,11 @@ public final class Keys {
         return stream() + "inbox/" + ns.wire() + "/" + segment(userId) + "/";
     }
 
+    /** Every node's subscriber count of a room; a node's own is this + its node id. */
+    public String subscriptions(Namespace ns, String room) {
+        return prefix + "subscriptions/" + ns.wire() + "/" + room + "/";
+    }
+
     /** A catalog entry. */
     public String good(String goodId) {
         return prefix + "catalog/" + goodId;

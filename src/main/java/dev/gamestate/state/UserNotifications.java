@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  * <p>The value is the session id to skip (empty for none), a newline, then the encoded frame. A
  * compact JSON frame holds no raw newline, so the split is unambiguous and the frame is pushed as is.
  */
-public final class UserNotifications {
+public final class UserNotifications implements UserNotifier {
 
     /**
      * A decoded notification.
@@ -46,7 +46,7 @@ public final class UserNotifications {
         this.etcd = etcd;
     }
 
-    /** Pushes {@code frame} to every live session of {@code userId} except {@code skipSession}. */
+    @Override
     public CompletableFuture<Void> push(Namespace ns, String userId, Optional<String> skipSession, byte[] frame) {
         byte[] skip = skipSession.orElse("").getBytes(StandardCharsets.UTF_8);
         byte[] value = new byte[skip.length + 1 + frame.length];

@@ -1,26 +1,13 @@
 package dev.gamestate.store;
 
 import dev.gamestate.config.GameConfig;
-import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Names;
-import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
-import dev.gamestate.state.Keys;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.TxnResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
-import java.nio.charset.StandardCharsets;
+import dev.gamestate.state.StoreRecords;
+import dev.gamestate.state.Stored;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -40,7 +27,6 @@ public final class Catalog {
     /** Prices and stock, as the configuration bounds them; price × 1000 still fits a long. */
     static final long MAX_AMOUNT = Long.MAX_VALUE / 4;
     private static final int MAX_NAME_LENGTH = 128;
-    private static final GetOption PREFIX = GetOption.builder().isPrefix(true).build();
 
     /**
      * A cached entry and the etcd revision it was written at.
@@ -51,14 +37,14 @@ public final class Catalog {
     record Listed(CatalogEntry entry, long modRevision) {
     }
 
-    private final Etcd etcd;
+    private final StoreRecords records;
     private final JsonValues json;
     private final GameConfig.Economy economy;
     private final ConcurrentMap<String, Listed> cache = new ConcurrentHashMap<>();
 
-    /** The catalog kept in {@code etcd}, seeded from {@code economy}. */
-    public Catalog(Etcd etcd, JsonValues json, GameConfig.Economy economy) {
-        this.etcd = etcd;
+    /** The catalog kept in {@code records}, seeded from {@code economy}. */
+    public Catalog(StoreRecords records, JsonValues json, GameConfig.Economy economy) {
+        this.records = records;
         this.json = json;
         this.economy = economy;
     }
@@ -73,47 +59,29 @@ public final class Catalog {
         return CompletableFuture.allOf(writes).thenCompose(v -> reload());
     }
 
-    private CompletableFuture<TxnResponse> seed(GameConfig.Good good) {
-        ByteSequence entryKey = entryKey(good.id());
-        List<Op> create = new ArrayList<>();
-        create.add(Op.put(entryKey, Keys.bytes(json.write(CatalogEntry.of(good))), PutOption.DEFAULT));
-        good.stock().ifPresent(stock -> {
-            ByteSequence stockKey = stockKey(good.id());
-            create.add(Op.txn(
-                    new Cmp[] {absent(stockKey)},
-                    new Op[] {Op.put(stockKey, stockValue(stock), PutOption.DEFAULT)},
-                    new Op[0]));
-        });
-        return etcd.call(() -> etcd.kv().txn().If(absent(entryKey)).Then(create.toArray(Op[]::new)).commit());
+    private CompletableFuture<Void> seed(GameConfig.Good good) {
+        return records.seedGood(good.id(), json.write(CatalogEntry.of(good)), good.stock());
     }
 
     private CompletableFuture<Void> reload() {
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(etcd.keys().catalog()), PREFIX)).thenAccept(r -> {
+        return records.goods().thenAccept(goods -> {
             Set<String> present = new TreeSet<>();
-            r.getKvs().forEach(kv -> present.add(remember(kv).entry().id()));
+            goods.forEach(stored -> present.add(remember(stored).entry().id()));
             cache.keySet().retainAll(present);
         });
     }
 
     /** Every good for sale with its current stock, read from etcd at one revision. */
     public CompletableFuture<CatalogListing> list() {
-        ByteSequence entries = Keys.bytes(etcd.keys().catalog());
-        ByteSequence stocks = Keys.bytes(etcd.keys().stock(""));
-        return etcd.call(() -> etcd.kv().txn().Then(Op.get(entries, PREFIX), Op.get(stocks, PREFIX)).commit())
-                .thenApply(r -> {
-                    Map<String, Long> stockById = new HashMap<>();
-                    String stockPrefix = etcd.keys().stock("");
-                    for (KeyValue kv : r.getGetResponses().get(1).getKvs()) {
-                        stockById.put(text(kv.getKey()).substring(stockPrefix.length()), stockOf(kv));
-                    }
-                    List<Good> goods = new ArrayList<>();
-                    for (KeyValue kv : r.getGetResponses().get(0).getKvs()) {
-                        CatalogEntry entry = remember(kv).entry();
-                        Long stock = stockById.get(entry.id());
-                        goods.add(entry.withStock(stock == null ? OptionalLong.empty() : OptionalLong.of(stock)));
-                    }
-                    return new CatalogListing(goods);
-                });
+        return records.listing().thenApply(listing -> {
+            List<Good> goods = new ArrayList<>();
+            for (Stored stored : listing.goods()) {
+                CatalogEntry entry = remember(stored).entry();
+                Long stock = listing.stockByGood().get(entry.id());
+                goods.add(entry.withStock(stock == null ? OptionalLong.empty() : OptionalLong.of(stock)));
+            }
+            return new CatalogListing(goods);
+        });
     }
 
     /**
@@ -130,14 +98,8 @@ public final class Catalog {
             return CompletableFuture.failedFuture(e);
         }
         CatalogEntry entry = new CatalogEntry(goodId, name, price, currency, maxPerUser);
-        ByteSequence stockKey = stockKey(goodId);
-        Op stockOp = stock.isPresent()
-                ? Op.put(stockKey, stockValue(stock.getAsLong()), PutOption.DEFAULT)
-                : Op.delete(stockKey, DeleteOption.DEFAULT);
-        Op entryOp = Op.put(entryKey(goodId), Keys.bytes(json.write(entry)), PutOption.DEFAULT);
-        return etcd.call(() -> etcd.kv().txn().Then(entryOp, stockOp).commit()).thenApply(r -> {
-            // Every key a transaction writes gets the transaction's revision.
-            remember(new Listed(entry, r.getHeader().getRevision()));
+        return records.replaceGood(goodId, json.write(entry), stock).thenApply(revision -> {
+            remember(new Listed(entry, revision));
             return entry.withStock(stock);
         });
     }
@@ -164,35 +126,6 @@ public final class Catalog {
         return known;
     }
 
-    /** The key of {@code goodId}'s entry. */
-    ByteSequence entryKey(String goodId) {
-        return Keys.bytes(etcd.keys().good(goodId));
-    }
-
-    /** The key of {@code goodId}'s stock. */
-    ByteSequence stockKey(String goodId) {
-        return Keys.bytes(etcd.keys().stock(goodId));
-    }
-
-    /** A stock count as stored: decimal text. */
-    static ByteSequence stockValue(long stock) {
-        return Keys.bytes(Long.toString(stock));
-    }
-
-    /** The stock count a stock key holds. */
-    static long stockOf(KeyValue kv) {
-        try {
-            return Long.parseLong(text(kv.getValue()));
-        } catch (NumberFormatException e) {
-            throw new GameException(ErrorCode.INTERNAL, "stored stock is unreadable", e);
-        }
-    }
-
-    /** A comparison that holds while {@code key} does not exist. */
-    static Cmp absent(ByteSequence key) {
-        return new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
-    }
-
     static void requireAmount(String field, long value, long min) {
         if (value < min || value > MAX_AMOUNT) {
             throw GameException.invalid(field + " must be " + min + " to " + MAX_AMOUNT);
@@ -200,17 +133,13 @@ public final class Catalog {
     }
 
     /** The entry a read answered, exactly as read; the cache keeps it unless it holds a newer one. */
-    Listed remember(KeyValue kv) {
-        return remember(new Listed(json.read(kv.getValue(), CatalogEntry.class), kv.getModRevision()));
+    Listed remember(Stored stored) {
+        return remember(new Listed(json.read(stored.value(), CatalogEntry.class), stored.modRevision()));
     }
 
     // Concurrent refreshes may arrive out of order; the newer revision stays cached.
     private Listed remember(Listed listed) {
         cache.merge(listed.entry().id(), listed, (old, fresh) -> fresh.modRevision() >= old.modRevision() ? fresh : old);
         return listed;
-    }
-
-    private static String text(ByteSequence bytes) {
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

@@ -4,18 +4,17 @@ import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Names;
-import dev.gamestate.state.Etcd;
+import dev.gamestate.state.Committed;
+import dev.gamestate.state.Conflict;
 import dev.gamestate.state.JsonValues;
-import dev.gamestate.state.Keys;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
+import dev.gamestate.state.StoreRecords;
+import dev.gamestate.state.StoreRecords.CreditWrite;
+import dev.gamestate.state.Stored;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * Adds money to wallets for the admin API, exactly once per (user, request id): one transaction
@@ -26,18 +25,24 @@ public final class CreditLedger {
     /** The most one credit may add. */
     public static final long MAX_CREDIT = 1_000_000_000_000L;
 
-    private final Etcd etcd;
+    private final StoreRecords records;
     private final JsonValues json;
     private final Catalog catalog;
     private final Wallets wallets;
+    private final ScheduledExecutorService scheduler;
     private final Clock clock;
 
-    /** A ledger for the currencies of {@code economy} and {@code catalog}. */
-    public CreditLedger(Etcd etcd, JsonValues json, Catalog catalog, GameConfig.Economy economy) {
-        this.etcd = etcd;
+    /**
+     * A ledger for the currencies of {@code economy} and {@code catalog}; retries after a lost race
+     * wait on {@code scheduler}.
+     */
+    public CreditLedger(StoreRecords records, JsonValues json, Catalog catalog, GameConfig.Economy economy,
+                        ScheduledExecutorService scheduler) {
+        this.records = records;
         this.json = json;
         this.catalog = catalog;
-        this.wallets = new Wallets(etcd, json, economy.startingBalance());
+        this.wallets = new Wallets(records, json, economy.startingBalance());
+        this.scheduler = scheduler;
         this.clock = Clock.systemUTC();
     }
 
@@ -63,37 +68,27 @@ public final class CreditLedger {
             return CompletableFuture.failedFuture(e);
         }
         String creditId = UUID.randomUUID().toString();
-        ByteSequence recordKey = Keys.bytes(etcd.keys().credit(userId, requestId));
-        return OptimisticLoop.run(() -> etcd.call(() -> etcd.kv().txn()
-                        .Then(Op.get(recordKey, GetOption.DEFAULT), wallets.get(userId))
-                        .commit())
-                .thenCompose(read -> {
-                    Optional<KeyValue> earlier = read.getGetResponses().get(0).getKvs().stream().findFirst();
-                    if (earlier.isPresent()) {
-                        return CompletableFuture.completedFuture(
-                                Optional.of(answer(earlier.get(), currency, amount, requestId, creditId)));
-                    }
-                    Wallets.Snapshot wallet = wallets.snapshot(read.getGetResponses().get(1));
-                    Wallet after = wallet.wallet().credit(currency, amount);
-                    CreditRecord record = new CreditRecord(creditId, currency, amount, after.balance(), clock.millis());
-                    return etcd.call(() -> etcd.kv().txn()
-                                    .If(Catalog.absent(recordKey), wallets.unchanged(userId, wallet))
-                                    .Then(wallets.put(userId, after),
-                                            Op.put(recordKey, Keys.bytes(json.write(record)), PutOption.DEFAULT))
-                                    .Else(Op.get(recordKey, GetOption.DEFAULT))
-                                    .commit())
-                            .thenApply(r -> {
-                                if (r.isSucceeded()) {
-                                    return Optional.of(new CreditResult(after.balance(), false));
-                                }
-                                return r.getGetResponses().get(0).getKvs().stream().findFirst()
-                                        .map(kv -> answer(kv, currency, amount, requestId, creditId));
-                            });
-                }));
+        return OptimisticLoop.run(() -> records.readCredit(userId, requestId).thenCompose(read -> {
+            if (read.record().isPresent()) {
+                return CompletableFuture.completedFuture(
+                        Optional.of(answer(read.record().get(), currency, amount, requestId, creditId)));
+            }
+            Wallets.Snapshot wallet = wallets.snapshot(read.wallet());
+            Wallet after = wallet.wallet().credit(currency, amount);
+            CreditRecord record = new CreditRecord(creditId, currency, amount, after.balance(), clock.millis());
+            CreditWrite write = new CreditWrite(userId, requestId, wallet.modRevision(), wallets.bytes(after),
+                    json.write(record));
+            return records.commitCredit(write).thenApply(written -> switch (written) {
+                case Committed c -> Optional.of(new CreditResult(after.balance(), false));
+                // Another copy of this request won, or the wallet changed since the read.
+                case Conflict(Optional<Stored> raced) ->
+                        raced.map(r -> answer(r, currency, amount, requestId, creditId));
+            });
+        }), scheduler);
     }
 
-    private CreditResult answer(KeyValue stored, String currency, long amount, String requestId, String creditId) {
-        CreditRecord record = json.read(stored.getValue(), CreditRecord.class);
+    private CreditResult answer(Stored stored, String currency, long amount, String requestId, String creditId) {
+        CreditRecord record = json.read(stored.value(), CreditRecord.class);
         if (!record.currency().equals(currency) || record.amount() != amount) {
             throw new GameException(ErrorCode.CONFLICT, "requestId '" + requestId + "' already credited "
                     + record.amount() + " " + record.currency());

@@ -4,6 +4,8 @@ import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -13,7 +15,8 @@ import java.util.function.Supplier;
  * it settled, or empty when its transaction lost a comparison to a concurrent writer; then it runs
  * again on fresh reads after a short random pause. An attempt that failed to reach etcd runs again
  * once as well: its transaction's outcome is unknown, and running the same guarded transaction again
- * is how it is settled (it can never apply twice).
+ * is how it is settled (it can never apply twice). Pauses are timers on the node's scheduler, and
+ * the next attempt starts there.
  */
 final class OptimisticLoop {
 
@@ -28,15 +31,19 @@ final class OptimisticLoop {
     private OptimisticLoop() {
     }
 
-    /** Runs {@code attempt} until it yields a value, fails for good, or the attempts run out. */
-    static <T> CompletableFuture<T> run(Supplier<CompletableFuture<Optional<T>>> attempt) {
+    /**
+     * Runs {@code attempt} until it yields a value, fails for good, or the attempts run out; the pauses
+     * between attempts are timers on {@code scheduler}.
+     */
+    static <T> CompletableFuture<T> run(Supplier<CompletableFuture<Optional<T>>> attempt,
+                                        ScheduledExecutorService scheduler) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        step(attempt, 0, 0, result);
+        step(attempt, scheduler, 0, 0, result);
         return result;
     }
 
-    private static <T> void step(Supplier<CompletableFuture<Optional<T>>> attempt, int tries, int failures,
-                                 CompletableFuture<T> result) {
+    private static <T> void step(Supplier<CompletableFuture<Optional<T>>> attempt, ScheduledExecutorService scheduler,
+                                 int tries, int failures, CompletableFuture<T> result) {
         CompletableFuture<Optional<T>> next;
         try {
             next = attempt.get();
@@ -48,14 +55,15 @@ final class OptimisticLoop {
             if (error == null && value.isPresent()) {
                 result.complete(value.get());
             } else if (error == null && attemptsLeft) {
-                later(tries, () -> step(attempt, tries + 1, failures, result));
+                later(scheduler, tries, result, () -> step(attempt, scheduler, tries + 1, failures, result));
             } else if (error == null) {
                 result.completeExceptionally(new GameException(ErrorCode.UNAVAILABLE,
                         "too many concurrent changes to the same wallet; retry", RETRY_AFTER_MS));
             } else {
                 GameException failure = GameException.from(error);
                 if (failure.code() == ErrorCode.UNAVAILABLE && failures + 1 < MAX_ETCD_FAILURES && attemptsLeft) {
-                    later(tries, () -> step(attempt, tries + 1, failures + 1, result));
+                    later(scheduler, tries, result,
+                            () -> step(attempt, scheduler, tries + 1, failures + 1, result));
                 } else {
                     result.completeExceptionally(failure);
                 }
@@ -64,9 +72,15 @@ final class OptimisticLoop {
     }
 
     // A random pause that grows with the attempts spreads racing writers apart.
-    private static void later(int tries, Runnable step) {
+    private static void later(ScheduledExecutorService scheduler, int tries, CompletableFuture<?> result,
+                              Runnable step) {
         long bound = Math.min(MAX_PAUSE_MS, 2L << Math.min(tries, 10));
         long pause = ThreadLocalRandom.current().nextLong(1, bound + 1);
-        CompletableFuture.delayedExecutor(pause, TimeUnit.MILLISECONDS).execute(step);
+        try {
+            scheduler.schedule(step, pause, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new GameException(ErrorCode.UNAVAILABLE, "the node is shutting down",
+                    RETRY_AFTER_MS, e));
+        }
     }
 }

@@ -11,13 +11,15 @@ import dev.gamestate.event.EventRegistry;
 import dev.gamestate.event.Reply;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
-import dev.gamestate.state.UserNotifications;
+import dev.gamestate.state.StoreRecords;
+import dev.gamestate.state.UserNotifier;
 import dev.gamestate.store.StoreEvents.BuyGoodRequest;
 import dev.gamestate.store.StoreEvents.CatalogRequest;
 import dev.gamestate.store.StoreEvents.WalletRequest;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The store: the {@code catalog}, {@code wallet} and {@code core.game.state.buy_good} requests, and the
@@ -34,14 +36,20 @@ public final class StoreService {
     /**
      * The store over {@code etcd}, with the goods and starting balance of {@code economy}. Purchase
      * events for the buyer's other sessions are encoded with {@code encoder} and sent through
-     * {@code notifications}.
+     * {@code notifications}. Retries after a lost race wait on the node's {@code scheduler}.
      */
-    public StoreService(GameConfig.Economy economy, Etcd etcd, JsonValues json, UserNotifications notifications,
-                        EventEncoder encoder) {
-        this.catalog = new Catalog(etcd, json, economy);
-        this.purchases = new PurchaseLedger(etcd, json, catalog, economy, notifications, encoder);
-        this.credits = new CreditLedger(etcd, json, catalog, economy);
-        this.wallets = new Wallets(etcd, json, economy.startingBalance());
+    public StoreService(GameConfig.Economy economy, Etcd etcd, JsonValues json, UserNotifier notifications,
+                        EventEncoder encoder, ScheduledExecutorService scheduler) {
+        this(economy, StoreRecords.inEtcd(etcd), json, notifications, encoder, scheduler);
+    }
+
+    /** The store over {@code records}: the same, with the records kept anywhere (a test's in-memory ones). */
+    public StoreService(GameConfig.Economy economy, StoreRecords records, JsonValues json,
+                        UserNotifier notifications, EventEncoder encoder, ScheduledExecutorService scheduler) {
+        this.catalog = new Catalog(records, json, economy);
+        this.purchases = new PurchaseLedger(records, json, catalog, economy, notifications, encoder, scheduler);
+        this.credits = new CreditLedger(records, json, catalog, economy, scheduler);
+        this.wallets = new Wallets(records, json, economy.startingBalance());
     }
 
     /** Seeds the catalog from the configuration; call once at start, before serving requests. */

@@ -1,20 +1,13 @@
 package dev.gamestate.store;
 
-import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
-import dev.gamestate.state.Keys;
-import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.GetResponse;
-import io.etcd.jetcd.op.Cmp;
-import io.etcd.jetcd.op.CmpTarget;
-import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.GetOption;
-import io.etcd.jetcd.options.PutOption;
+import dev.gamestate.state.Stored;
+import dev.gamestate.state.StoreRecords;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** Wallets in etcd at {@code wallets/<user>}: reading them and guarding writes on what was read. */
+/** Wallets as the store records keep them: JSON, opening with the starting balance when none is stored. */
 final class Wallets {
 
     /**
@@ -26,49 +19,29 @@ final class Wallets {
     record Snapshot(Wallet wallet, long modRevision) {
     }
 
-    private final Etcd etcd;
+    private final StoreRecords records;
     private final JsonValues json;
     private final Map<String, Long> startingBalance;
 
-    Wallets(Etcd etcd, JsonValues json, Map<String, Long> startingBalance) {
-        this.etcd = etcd;
+    Wallets(StoreRecords records, JsonValues json, Map<String, Long> startingBalance) {
+        this.records = records;
         this.json = json;
         this.startingBalance = Map.copyOf(startingBalance);
     }
 
-    /** The key of {@code userId}'s wallet. */
-    ByteSequence key(String userId) {
-        return Keys.bytes(etcd.keys().wallet(userId));
-    }
-
-    /** The op that reads a wallet inside a transaction. */
-    Op get(String userId) {
-        return Op.get(key(userId), GetOption.DEFAULT);
-    }
-
-    /** The wallet a {@link #get} answered. */
-    Snapshot snapshot(GetResponse response) {
-        if (response.getKvs().isEmpty()) {
-            return new Snapshot(Wallet.opening(startingBalance), 0);
-        }
-        KeyValue kv = response.getKvs().getFirst();
-        return new Snapshot(json.read(kv.getValue(), Wallet.class), kv.getModRevision());
+    /** The wallet a read answered. */
+    Snapshot snapshot(Optional<Stored> stored) {
+        return stored.map(s -> new Snapshot(json.read(s.value(), Wallet.class), s.modRevision()))
+                .orElseGet(() -> new Snapshot(Wallet.opening(startingBalance), 0));
     }
 
     /** The current wallet of {@code userId}. */
     CompletableFuture<Wallet> current(String userId) {
-        return etcd.call(() -> etcd.kv().get(key(userId))).thenApply(r -> snapshot(r).wallet());
+        return records.wallet(userId).thenApply(stored -> snapshot(stored).wallet());
     }
 
-    /** A comparison that holds while the wallet is still as {@code read} saw it. */
-    Cmp unchanged(String userId, Snapshot read) {
-        return read.modRevision() == 0
-                ? Catalog.absent(key(userId))
-                : new Cmp(key(userId), Cmp.Op.EQUAL, CmpTarget.modRevision(read.modRevision()));
-    }
-
-    /** The op that writes {@code wallet}. */
-    Op put(String userId, Wallet wallet) {
-        return Op.put(key(userId), Keys.bytes(json.write(wallet)), PutOption.DEFAULT);
+    /** {@code wallet} as stored. */
+    byte[] bytes(Wallet wallet) {
+        return json.write(wallet);
     }
 }

@@ -20,6 +20,8 @@ class ArchitectureTest {
     private static final Path MAIN = Path.of("src/main/java/dev/gamestate");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.gamestate\\.(\\w+)\\.", Pattern.MULTILINE);
     private static final Set<String> DOMAIN = Set.of("event", "state", "config", "core");
+    /** etcd's client, gRPC and protobuf, by name anywhere in a file: an import, a static import or a full name. */
+    private static final Pattern ETCD_CLIENT = Pattern.compile("\\b(io\\.etcd|io\\.grpc|com\\.google\\.protobuf)\\.");
 
     private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
             Map.entry("core", Set.of()),
@@ -69,6 +71,21 @@ class ArchitectureTest {
                     if (Files.readString(file).contains("import io.netty.")) {
                         violations.add(MAIN.relativize(file) + " imports Netty");
                     }
+                }
+            }
+        }
+        assertThat(violations).isEmpty();
+    }
+
+    @Test
+    void onlyTheStateLayerTalksToEtcd() throws IOException {
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(MAIN)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String pkg = MAIN.relativize(file).getName(0).toString();
+                Matcher m = ETCD_CLIENT.matcher(Files.readString(file));
+                if (!pkg.equals("state") && m.find()) {
+                    violations.add(MAIN.relativize(file) + " uses " + m.group(1));
                 }
             }
         }

@@ -21,6 +21,7 @@ import dev.gamestate.event.Reply;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
+import dev.gamestate.state.StoreRecords;
 import dev.gamestate.state.UserNotifications;
 import dev.gamestate.testing.EtcdExtension;
 import java.io.IOException;
@@ -36,6 +37,8 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /** One simulated server node for store tests: its own etcd client, its own store, real etcd behind. */
@@ -50,12 +53,14 @@ final class StoreNode implements AutoCloseable {
     final JsonValues json;
     final StoreService store;
     final EventRegistry registry;
+    private final ScheduledExecutorService scheduler =
+            Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("store-node-scheduler").factory());
 
     private StoreNode(GameConfig config) {
         this.config = config;
         this.etcd = Etcd.create(config.etcd());
         this.json = new JsonValues(CODEC.mapper());
-        this.store = new StoreService(config.economy(), etcd, json, new UserNotifications(etcd), CODEC);
+        this.store = new StoreService(config.economy(), etcd, json, new UserNotifications(etcd), CODEC, scheduler);
         EventRegistry.Builder builder = EventRegistry.builder();
         store.register(builder);
         this.registry = builder.build();
@@ -129,7 +134,7 @@ final class StoreNode implements AutoCloseable {
 
     /** The stored wallet of {@code userId}, with its bookkeeping. */
     Wallet storedWallet(String userId) {
-        return await(new Wallets(etcd, json, config.economy().startingBalance()).current(userId));
+        return await(new Wallets(StoreRecords.inEtcd(etcd), json, config.economy().startingBalance()).current(userId));
     }
 
     /** Waits for {@code future}, failing the test after ten seconds. */
@@ -152,5 +157,6 @@ final class StoreNode implements AutoCloseable {
     @Override
     public void close() {
         etcd.close();
+        scheduler.shutdownNow();
     }
 }
