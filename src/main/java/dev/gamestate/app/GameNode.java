@@ -215,8 +215,6 @@ public final class GameNode implements AutoCloseable {
                 .description("room write transactions sent to etcd").register(meters);
         FunctionCounter.builder("gamestate.rooms.events", committer, RoomCommitter::committedEvents)
                 .description("room events committed").register(meters);
-        FunctionCounter.builder("gamestate.rooms.chained", committer, RoomCommitter::chainedParts)
-                .description("room parts sent while that room's previous transaction was in flight").register(meters);
         FunctionCounter.builder("gamestate.rooms.conflicts", committer, RoomCommitter::conflicts)
                 .description("room write transactions that lost a compare to another writer").register(meters);
     }

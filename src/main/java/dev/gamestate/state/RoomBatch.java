@@ -16,9 +16,7 @@ import java.util.List;
 
 /**
  * One transaction's worth of room appends, over one or more rooms. For each room it holds one
- * compare (the state key is as this node last saw it) or, for a room whose earlier transaction is
- * still in flight (a chain, see {@link RoomCommitter}), two: the log entry of that transaction's last
- * event holds exactly its frame, and the entry after it does not exist yet. Then the state put once, one log entry per event
+ * compare (the state key is as this node last saw it), the state put once, one log entry per event
  * and one range delete of the entries that fell out of the history (past {@code rooms.historySize}
  * events or {@code rooms.maxHistoryBytes} bytes, see {@link HistoryBytes}); its {@code Else} branch
  * reads every room's state, so a lost compare brings the fresh state back in the same round trip.
@@ -34,22 +32,13 @@ final class RoomBatch {
     static final int MAX_BYTES = 1 << 20;
 
     /**
-     * One room's part: the appends it takes, in order, what they make of the room, the log entries
-     * from {@code trimFrom} to {@code trimTo} (inclusive; none when {@code trimTo < trimFrom}) that
-     * fall out of the history, and what it builds on: a {@code chain} (the room's transaction in
-     * flight) or, when that is null, the state key at {@code baseRevision}.
+     * One room's part: the appends it takes, in order, what they make of the room, and the log
+     * entries from {@code trimFrom} to {@code trimTo} (inclusive; none when {@code trimTo < trimFrom})
+     * that fall out of the history.
      */
     record Part(RoomQueue room, List<PendingAppend> taken, long firstSeq, long lastSeq,
                 JsonNode state, byte[] storedRoom, List<byte[]> frames, HistoryBytes history,
-                long trimFrom, long trimTo, Chain chain, long baseRevision) {
-    }
-
-    /**
-     * Where a chained part starts: on the room as its transaction in flight leaves it, whose last
-     * event is {@code seq} with {@code frame}. Event frames carry unique event ids, so no other
-     * writer's entry at that seq can hold the same bytes.
-     */
-    record Chain(long seq, byte[] frame) {
+                long trimFrom, long trimTo) {
     }
 
     private final Keys keys;
@@ -66,7 +55,6 @@ final class RoomBatch {
     }
 
     private final List<Part> parts = new ArrayList<>();
-    private int compares;
     private int ops;
     private int bytes;
     private int refused;
@@ -106,12 +94,10 @@ final class RoomBatch {
      * leaves the room as it was.
      */
     Added add(RoomQueue room) {
-        boolean chained = room.inFlight > 0;
-        if (parts.size() >= MAX_OPS || compares + (chained ? 2 : 1) > MAX_OPS) {
+        if (parts.size() >= MAX_OPS) {
             return Added.FULL;
         }
-        // A chained part builds on the room as the transactions in flight leave it.
-        RoomCommitter.RoomRecord known = chained ? room.tail : room.known();
+        RoomCommitter.RoomRecord known = room.known();
         long seq = known.seq();
         JsonNode state = known.state();
         byte[] stateJson = null;
@@ -120,9 +106,6 @@ final class RoomBatch {
         int roomBytes = 0;
         long eventBytes = 0;
         Iterator<PendingAppend> pending = room.pending().iterator();
-        for (int inFlight = room.appendsInFlight; inFlight > 0; inFlight--) {
-            pending.next(); // the queue's first appends are in the transactions in flight
-        }
         while (pending.hasNext()) {
             // This room's ops: the state put, the range delete, and one put per event. etcd refuses a
             // delete range that overlaps a put of the same transaction, so one room puts at most
@@ -158,7 +141,7 @@ final class RoomBatch {
             frames.add(step.frame());
         }
         if (taken.isEmpty()) {
-            return room.pending().size() <= room.appendsInFlight ? Added.NONE_LEFT : Added.FULL;
+            return room.pending().isEmpty() ? Added.NONE_LEFT : Added.FULL;
         }
         long firstSeq = known.seq() + 1;
         long[] sizes = frames.stream().mapToLong(f -> f.length).toArray();
@@ -169,10 +152,8 @@ final class RoomBatch {
         // floor moves in chunks, so most transactions delete nothing.
         long trimFrom = known.history().floor(countFloor(firstSeq - 1));
         long trimTo = history.floor(countFloor) - 1;
-        Chain chain = chained ? new Chain(known.seq(), room.tailFrame) : null;
         parts.add(new Part(room, taken, firstSeq, seq, state, storedRoom(seq, stateJson, history), frames, history,
-                trimFrom, trimTo, chain, chained ? 0 : known.modRevision()));
-        compares += chained ? 2 : 1;
+                trimFrom, trimTo));
         ops += frames.size() + (trimTo >= trimFrom ? 2 : 1);
         bytes += roomBytes;
         return Added.TAKEN;
@@ -203,20 +184,11 @@ final class RoomBatch {
         TxnRequest.Builder txn = TxnRequest.newBuilder();
         for (Part part : parts) {
             RoomQueue room = part.room();
-            if (part.chain() != null) {
-                txn.addCompare(Compare.newBuilder().setKey(logKey(room, part.chain().seq()))
-                        .setResult(Compare.CompareResult.EQUAL).setTarget(Compare.CompareTarget.VALUE)
-                        .setValue(DirectKv.wrap(part.chain().frame())));
-                txn.addCompare(Compare.newBuilder().setKey(logKey(room, part.firstSeq()))
-                        .setResult(Compare.CompareResult.EQUAL).setTarget(Compare.CompareTarget.VERSION).setVersion(0));
-            } else {
-                long revision = part.baseRevision();
-                Compare.Builder compare = Compare.newBuilder().setKey(room.stateKey())
-                        .setResult(Compare.CompareResult.EQUAL);
-                txn.addCompare(revision > 0
-                        ? compare.setTarget(Compare.CompareTarget.MOD).setModRevision(revision)
-                        : compare.setTarget(Compare.CompareTarget.VERSION).setVersion(0));
-            }
+            long revision = room.known().modRevision();
+            Compare.Builder compare = Compare.newBuilder().setKey(room.stateKey()).setResult(Compare.CompareResult.EQUAL);
+            txn.addCompare(revision > 0
+                    ? compare.setTarget(Compare.CompareTarget.MOD).setModRevision(revision)
+                    : compare.setTarget(Compare.CompareTarget.VERSION).setVersion(0));
             txn.addSuccess(put(room.stateKey(), part.storedRoom(), 0));
             long seq = part.firstSeq();
             for (byte[] frame : part.frames()) {

@@ -50,18 +50,6 @@ public final class RoomCommitter implements AutoCloseable {
 
     /** Transactions (writes or reads) in flight at once. */
     static final int MAX_IN_FLIGHT = 4;
-    /**
-     * Write transactions of one room in flight at once: the second builds on the first (a chain),
-     * so a room whose commit is slow keeps committing; more would mostly add etcd work.
-     */
-    static final int MAX_CHAIN = 2;
-    /**
-     * How long a room's transaction is out before the next may chain on it. etcd runs concurrent
-     * requests in no promised order; a chained one that overtakes its predecessor fails and is sent
-     * again. By now the predecessor is all but surely proposed, and a commit this slow is what
-     * chaining is for (a quiet etcd answers in ~3 ms).
-     */
-    static final long CHAIN_AFTER_NANOS = 2_000_000;
     /** Lost compares in a row before a room's waiting appends fail with {@code unavailable}. */
     private static final int MAX_CONFLICTS = 10;
     private static final long RETRY_AFTER_MS = 200;
@@ -141,7 +129,6 @@ public final class RoomCommitter implements AutoCloseable {
     private final LongAdder transactions = new LongAdder();
     private final LongAdder committedEvents = new LongAdder();
     private final LongAdder conflicts = new LongAdder();
-    private final LongAdder chained = new LongAdder();
 
     /**
      * A committer on {@code thread}; log entries expire with {@code history}'s leases, backoffs are
@@ -206,11 +193,6 @@ public final class RoomCommitter implements AutoCloseable {
         return committedEvents.sum();
     }
 
-    /** Room parts sent while the room's previous transaction was still in flight (chained on it). */
-    public long chainedParts() {
-        return chained.sum();
-    }
-
     /** Transactions that lost a compare to another writer. */
     public long conflicts() {
         return conflicts.sum();
@@ -238,7 +220,6 @@ public final class RoomCommitter implements AutoCloseable {
         while (inFlight < MAX_IN_FLIGHT && !ready.isEmpty()) {
             RoomBatch batch = new RoomBatch(etcd.keys(), config.historySize(), config.maxHistoryBytes());
             List<RoomQueue> unknown = new ArrayList<>();
-            List<RoomQueue> taken = new ArrayList<>();
             while (!ready.isEmpty()) {
                 RoomQueue room = ready.peek();
                 if (room.known == null) {
@@ -255,19 +236,7 @@ public final class RoomCommitter implements AutoCloseable {
                     break;
                 }
                 take();
-                if (added == RoomBatch.Added.TAKEN) {
-                    RoomBatch.Part part = batch.parts().getLast();
-                    if (part.chain() != null) {
-                        chained.increment();
-                    }
-                    room.inFlight++;
-                    room.appendsInFlight += part.taken().size();
-                    room.tail = new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, 0,
-                            part.history());
-                    room.tailFrame = part.frames().getLast();
-                    room.sentNanos = System.nanoTime();
-                    taken.add(room);
-                }
+                room.busy = added == RoomBatch.Added.TAKEN;
             }
             if (!unknown.isEmpty()) {
                 inFlight++;
@@ -279,9 +248,6 @@ public final class RoomCommitter implements AutoCloseable {
             }
             if (unknown.isEmpty() && batch.isEmpty()) {
                 return;
-            }
-            for (RoomQueue room : taken) {
-                readyIfPending(room); // appends that came meanwhile may chain on in the next batch
             }
         }
     }
@@ -357,13 +323,7 @@ public final class RoomCommitter implements AutoCloseable {
         if (outcome.error() != null) {
             if (LeaseBuckets.isLeaseGone(outcome.error())) {
                 history.forget(outcome.lease());
-                for (RoomBatch.Part part : batch.parts()) {
-                    if (back(part)) {
-                        release(part.room(), 0);
-                    } else {
-                        part.room().broken = true; // its later transactions build on this one
-                    }
-                }
+                batch.parts().forEach(part -> release(part.room(), 0));
                 return false;
             }
             // Unknown outcome: the events may have been committed. Fail them; read the rooms afresh.
@@ -371,9 +331,7 @@ public final class RoomCommitter implements AutoCloseable {
             // The operator's line comes from EtcdFaults, once per kind and interval; this one is per Txn.
             LOG.debug("a room transaction of {} events failed: {}", batch.events(), rootCause(outcome.error()));
             for (RoomBatch.Part part : batch.parts()) {
-                if (!back(part)) {
-                    part.room().broken = true; // its later transactions build on this one
-                }
+                part.room().busy = false;
                 forget(part.room());
                 part.taken().forEach(p -> fail(part.room(), p, unavailable));
                 readyIfPending(part.room());
@@ -386,38 +344,24 @@ public final class RoomCommitter implements AutoCloseable {
             committedEvents.add(batch.events());
             for (RoomBatch.Part part : batch.parts()) {
                 RoomQueue room = part.room();
-                // Answers of one room's chain may arrive out of order: the newest seq wins.
-                if (room.known == null || part.lastSeq() > room.known.seq()) {
-                    learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision,
-                            part.history()));
-                }
-                for (PendingAppend taken : part.taken()) {
-                    room.pending().removeFirstOccurrence(taken); // the first in the queue but for a chain's
+                learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision,
+                        part.history()));
+                for (int i = part.taken().size(); i > 0; i--) {
+                    room.pending().poll(); // the taken appends are the queue's first
                 }
                 pendingAppends -= part.taken().size();
                 room.conflicts = 0;
-                back(part);
+                room.busy = false;
                 readyIfPending(room);
             }
             return true;
         }
         conflicts.increment();
         for (int i = 0; i < batch.parts().size(); i++) {
-            RoomBatch.Part part = batch.parts().get(i);
-            RoomQueue room = part.room();
+            RoomQueue room = batch.parts().get(i).room();
             RoomRecord now = recordOf(response.getResponses(i).getResponseRange());
-            if (room.known == null || now.seq() >= room.known.seq()) {
-                learn(room, now);
-            }
-            if (!back(part)) {
-                // Its later transactions build on this one: they fail too (or land, if this one only
-                // lost to them by arriving later); decided when the last is back.
-                room.broken = true;
-                continue;
-            }
-            // A chained part fails when the part before it did (or was not applied yet): retried at
-            // once, as a plain part, whose compare then tells a real conflict.
-            boolean lost = part.chain() == null && now.modRevision() != part.baseRevision();
+            boolean lost = now.modRevision() != room.known.modRevision();
+            learn(room, now);
             if (!lost) {
                 release(room, 0);
             } else if (++room.conflicts >= MAX_CONFLICTS) {
@@ -432,23 +376,6 @@ public final class RoomCommitter implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /**
-     * The transaction carrying {@code part} is back: its room's chain is one shorter. True when none
-     * of the room's transactions is out any more (the room is whole again: not broken, no tail).
-     */
-    private static boolean back(RoomBatch.Part part) {
-        RoomQueue room = part.room();
-        room.inFlight--;
-        room.appendsInFlight -= part.taken().size();
-        if (room.inFlight > 0) {
-            return false;
-        }
-        room.tail = null;
-        room.tailFrame = null;
-        room.broken = false;
-        return true;
     }
 
     /** Completes the appends of a committed batch with their seqs (their acks go out from here). */
@@ -478,32 +405,10 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     private void readyIfPending(RoomQueue room) {
-        if (room.busy || room.broken || room.queued || room.inFlight >= MAX_CHAIN
-                || room.pending().size() <= room.appendsInFlight) {
-            return;
+        if (!room.busy && !room.queued && !room.pending().isEmpty()) {
+            room.queued = true;
+            ready.add(room);
         }
-        if (room.inFlight > 0) {
-            long wait = room.sentNanos + CHAIN_AFTER_NANOS - System.nanoTime();
-            if (wait > 0) {
-                chainLater(room, wait);
-                return;
-            }
-        }
-        room.queued = true;
-        ready.add(room);
-    }
-
-    /** Looks at {@code room} again once its transaction in flight is old enough to chain on; one timer at a time. */
-    private void chainLater(RoomQueue room, long waitNanos) {
-        if (room.chainTimer) {
-            return;
-        }
-        room.chainTimer = true;
-        scheduler.schedule(() -> thread.execute(() -> {
-            room.chainTimer = false;
-            readyIfPending(room);
-            pump();
-        }), waitNanos, TimeUnit.NANOSECONDS);
     }
 
     private void failAll(RoomQueue room, GameException error) {
@@ -538,7 +443,7 @@ public final class RoomCommitter implements AutoCloseable {
         Iterator<RoomQueue> eldest = rooms.values().iterator();
         while ((rooms.size() > MAX_WARM_ROOMS || warmBytes > MAX_WARM_BYTES) && eldest.hasNext()) {
             RoomQueue room = eldest.next();
-            if (!room.busy && room.inFlight == 0 && room.pending().isEmpty()) {
+            if (!room.busy && room.pending().isEmpty()) {
                 forget(room);
                 eldest.remove();
             }

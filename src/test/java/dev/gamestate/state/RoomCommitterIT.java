@@ -1,7 +1,6 @@
 package dev.gamestate.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -41,7 +40,6 @@ class RoomCommitterIT {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final int HISTORY = 5;
-    private static final java.time.Duration PATIENCE = java.time.Duration.ofSeconds(30);
 
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -81,33 +79,6 @@ class RoomCommitterIT {
         JsonNode stored = storedRoom(node.etcd, "arena");
         assertThat(stored.path("seq").asLong()).isEqualTo(200);
         assertThat(stored.path("state").path("n").asLong()).isEqualTo(200);
-    }
-
-    @Test
-    void whileARoomsTransactionIsSlowTheNextOneChainsOnItAndBothLandInOrder() {
-        Node node = node("a");
-        node.committer.append(Namespace.PRIVATE, "arena", counting("n")).join(); // the room is known
-        List<CompletableFuture<Long>> acks = new ArrayList<>();
-        ETCD.cluster().member(0).pause();
-        try {
-            // The first append goes out at once and sticks in the paused etcd; those queued behind it
-            // go out chained on it once it has been out for a while.
-            for (int i = 0; i < 20; i++) {
-                acks.add(node.committer.append(Namespace.PRIVATE, "arena", counting("n")));
-            }
-            await().atMost(PATIENCE).until(() -> node.committer.chainedParts() >= 1);
-            assertThat(acks).noneMatch(CompletableFuture::isDone);
-        } finally {
-            ETCD.cluster().member(0).resume();
-        }
-
-        assertThat(acks.stream().map(CompletableFuture::join).toList())
-                .containsExactlyElementsOf(LongStream.rangeClosed(2, 21).boxed().toList());
-        // Resumed, etcd may take the two in either order: a chained one that overtook its
-        // predecessor fails (with whatever chained on it) and goes again; what lands is in order.
-        JsonNode stored = storedRoom(node.etcd, "arena");
-        assertThat(stored.path("seq").asLong()).isEqualTo(21);
-        assertThat(stored.path("state").path("n").asLong()).isEqualTo(21);
     }
 
     @Test
