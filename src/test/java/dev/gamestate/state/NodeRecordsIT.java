@@ -132,9 +132,10 @@ class NodeRecordsIT {
             member.restart();
         }
 
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> s.records().queued() == 0 && count(s.etcd(), prefix) == 50);
+        // jetcd may deliver a Txn the node already counted as failed once etcd is back (its own retry),
+        // so the keys can be there before the node's re-record; wait for that one too.
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.records().queued() == 0
+                && count(s.etcd(), prefix) == 50 && s.records().txns() > s.records().failedTxns());
         assertThat(s.records().failedTxns()).isPositive();
-        assertThat(s.records().txns()).isGreaterThan(s.records().failedTxns());
     }
 }
