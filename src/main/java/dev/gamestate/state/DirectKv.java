@@ -46,10 +46,8 @@ final class DirectKv implements AutoCloseable {
         this.channels = channels;
         this.timeoutMillis = requestTimeout.toMillis();
         this.endpoint = channels.nextEndpoint();
-        this.token = CompletableFuture.completedFuture(NO_TOKEN);
-        if (channels.authenticates()) {
-            this.token = null;
-        }
+        // null: fetched by the first call
+        this.token = channels.authenticates() ? null : CompletableFuture.completedFuture(NO_TOKEN);
     }
 
     /** {@code bytes} as a protobuf byte string, without a copy: the caller must not change them afterwards. */
