@@ -258,14 +258,7 @@ final class OutboundLane implements Runnable {
         if (urgent.isEmpty()) {
             return;
         }
-        long now = loop.ticker().nanoTime();
-        int flushed = 0;
-        for (WsConnection connection : urgent) {
-            flushed += connection.flushQueued(now) ? 1 : 0;
-        }
-        urgent.clear();
-        pacer.flushed(flushed, now);
-        metrics.flushes(flushed);
+        flushAll(urgent, loop.ticker().nanoTime());
     }
 
     /**
@@ -287,8 +280,7 @@ final class OutboundLane implements Runnable {
             }
         }
         dirty.clear();
-        pacer.flushed(flushed, now);
-        metrics.flushes(flushed);
+        counted(flushed, now);
         if (!deferred.isEmpty() && !flushScheduled) {
             flushScheduled = true;
             loop.schedule(flushTask, interval, TimeUnit.NANOSECONDS);
@@ -297,12 +289,21 @@ final class OutboundLane implements Runnable {
 
     private void flushDeferred() {
         flushScheduled = false;
-        long now = loop.ticker().nanoTime();
+        flushAll(deferred, loop.ticker().nanoTime());
+    }
+
+    /** Flushes every socket of {@code connections} written since its last flush; empties the list. */
+    private void flushAll(List<WsConnection> connections, long now) {
         int flushed = 0;
-        for (WsConnection connection : deferred) {
+        for (WsConnection connection : connections) {
             flushed += connection.flushQueued(now) ? 1 : 0;
         }
-        deferred.clear();
+        connections.clear();
+        counted(flushed, now);
+    }
+
+    /** Tells the pacer and the metrics of {@code flushed} socket flushes at {@code now}. */
+    private void counted(int flushed, long now) {
         pacer.flushed(flushed, now);
         metrics.flushes(flushed);
     }
