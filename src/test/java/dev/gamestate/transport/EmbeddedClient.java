@@ -224,7 +224,10 @@ final class EmbeddedClient implements AutoCloseable {
             if (response != null) {
                 // What follows a 101 is WebSocket frames.
                 upgraded = response.status().equals(HttpResponseStatus.SWITCHING_PROTOCOLS);
-                return response;
+                // A heap copy the tests may drop: the decoder's pooled buffer is released here.
+                FullHttpResponse copy = response.replace(io.netty.buffer.Unpooled.copiedBuffer(response.content()));
+                response.release();
+                return copy;
             }
         }
         return null;
