@@ -1,6 +1,8 @@
 package dev.gamestate.rooms;
 
 import dev.gamestate.state.Keys;
+import dev.gamestate.state.LogEntries;
+import dev.gamestate.state.RoomLog;
 import dev.gamestate.state.SharedWatchStream;
 import dev.gamestate.state.WatchEnd;
 import dev.gamestate.state.WatchListener;
@@ -223,13 +225,17 @@ final class RoomWatches implements AutoCloseable {
             received.add(puts.size());
             for (WatchedPut put : puts) {
                 long seq;
+                List<RoomLog.Entry> events;
                 try {
                     seq = Long.parseLong(put.key().substring(prefixLength));
-                } catch (NumberFormatException e) {
-                    LOG.debug("ignoring room log key {}", put.key());
+                    events = LogEntries.entries(seq, put.value());
+                } catch (IllegalArgumentException e) { // NumberFormatException too
+                    LOG.warn("ignoring room log key {}: {}", put.key(), e.getMessage());
                     continue;
                 }
-                sink.roomEvent(entry.key, seq, put.value());
+                for (RoomLog.Entry event : events) {
+                    sink.roomEvent(entry.key, event.seq(), event.frame());
+                }
             }
         }
 

@@ -89,7 +89,7 @@ public record HistoryBytes(List<Segment> segments) {
         long seq = firstSeq;
         for (long size : sizes) {
             Segment last = next.isEmpty() ? null : next.getLast();
-            if (last == null || last.bytes() == 0 || last.bytes() + size > closeAt) {
+            if (opens(last == null ? 0 : last.bytes(), size, closeAt)) {
                 next.add(new Segment(seq, size));
             } else {
                 next.set(next.size() - 1, new Segment(last.start(), last.bytes() + size));
@@ -102,6 +102,44 @@ public record HistoryBytes(List<Segment> segments) {
             total -= next.removeFirst().bytes();
         }
         return new HistoryBytes(next);
+    }
+
+    /**
+     * Whether an event of {@code size} bytes opens a new segment after one holding {@code lastBytes}
+     * (0: no segment, or one of unknown size), segments closing at {@code closeAt} bytes.
+     */
+    private static boolean opens(long lastBytes, long size, long closeAt) {
+        return lastBytes == 0 || lastBytes + size > closeAt;
+    }
+
+    /**
+     * Tells, event by event, where {@link #append} would open segments, so a writer can start a new
+     * log key there: a byte trim only ever cuts the history at a segment's start.
+     */
+    Cuts cuts(long maxBytes) {
+        return new Cuts(segments.isEmpty() ? 0 : segments.getLast().bytes(), Math.max(1, maxBytes / SEGMENTS));
+    }
+
+    /** Follows the segments an append opens, one event at a time (see {@link #cuts}). */
+    static final class Cuts {
+
+        private long lastBytes;
+        private final long closeAt;
+
+        private Cuts(long lastBytes, long closeAt) {
+            this.lastBytes = lastBytes;
+            this.closeAt = closeAt;
+        }
+
+        /** Whether the next event, of {@code size} bytes, opens a segment. */
+        boolean opens(long size) {
+            return HistoryBytes.opens(lastBytes, size, closeAt);
+        }
+
+        /** Counts the next event, of {@code size} bytes. */
+        void add(long size) {
+            lastBytes = opens(size) ? size : lastBytes + size;
+        }
     }
 
     /** The first seq this history keeps, given the first one the count bound keeps. */

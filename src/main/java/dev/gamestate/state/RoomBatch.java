@@ -11,13 +11,14 @@ import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
 /**
  * One transaction's worth of room appends, over one or more rooms. For each room it holds one
- * compare (the state key is as this node last saw it), the state put once, one log entry per event
- * and one range delete of the entries that fell out of the history (past {@code rooms.historySize}
+ * compare (the state key is as this node last saw it), the state put once, its events in as few log
+ * keys as the trims allow ({@link LogEntries}) and one range delete of the entries that fell out of the history (past {@code rooms.historySize}
  * events or {@code rooms.maxHistoryBytes} bytes, see {@link HistoryBytes}); its {@code Else} branch
  * reads every room's state, so a lost compare brings the fresh state back in the same round trip.
  *
@@ -30,14 +31,17 @@ final class RoomBatch {
     static final int MAX_OPS = 128;
     /** Keys and values of one transaction; under etcd's default 1.5 MiB request limit with room to spare. */
     static final int MAX_BYTES = 1 << 20;
+    /** What a transaction's request spends per event beyond its frame (keys, framing), counted generously. */
+    private static final int KEY_BYTES = 64;
 
     /**
-     * One room's part: the appends it takes, in order, what they make of the room, and the log
-     * entries from {@code trimFrom} to {@code trimTo} (inclusive; none when {@code trimTo < trimFrom})
-     * that fall out of the history.
+     * One room's part: the appends it takes, in order, what they make of the room, the log keys its
+     * frames go to ({@code runs[i]}: the index of the first frame of key {@code i}, see
+     * {@link LogEntries}), and the log entries from {@code trimFrom} to {@code trimTo} (inclusive; none
+     * when {@code trimTo < trimFrom}) that fall out of the history.
      */
     record Part(RoomQueue room, List<PendingAppend> taken, long firstSeq, long lastSeq,
-                JsonNode state, byte[] storedRoom, List<byte[]> frames, HistoryBytes history,
+                JsonNode state, byte[] storedRoom, List<byte[]> frames, int[] runs, HistoryBytes history,
                 long trimFrom, long trimTo) {
     }
 
@@ -103,14 +107,19 @@ final class RoomBatch {
         byte[] stateJson = null;
         List<PendingAppend> taken = new ArrayList<>();
         List<byte[]> frames = new ArrayList<>();
-        int roomBytes = 0;
+        int[] runs = new int[8];
+        int runCount = 0;
+        int runLength = 0;
+        long chunk = trimChunk();
+        HistoryBytes.Cuts cuts = known.history().cuts(maxHistoryBytes);
         long eventBytes = 0;
         Iterator<PendingAppend> pending = room.pending().iterator();
         while (pending.hasNext()) {
-            // This room's ops: the state put, the range delete, and one put per event. etcd refuses a
-            // delete range that overlaps a put of the same transaction, so one room puts at most
-            // historySize events: the entries it trims are all older than the ones it writes.
-            if (ops + frames.size() + 3 > MAX_OPS || frames.size() >= historySize) {
+            // This room's ops: the state put, the range delete, and one put per log key (a run of
+            // events, LogEntries); the next event may open a key. etcd refuses a delete range that
+            // overlaps a put of the same transaction, so one room puts at most historySize events:
+            // the entries it trims are all older than the ones it writes.
+            if (ops + runCount + 3 > MAX_OPS || frames.size() >= historySize) {
                 break;
             }
             PendingAppend next = pending.next();
@@ -123,18 +132,29 @@ final class RoomBatch {
                 next.done().completeExceptionally(refused);
                 continue;
             }
-            int size = step.stateJson().length + step.frame().length + 128;
-            if (!(parts.isEmpty() && taken.isEmpty()) && bytes + roomBytes + size > MAX_BYTES) {
+            int frame = step.frame().length;
+            long roomBytes = eventBytes + frame + KEY_BYTES * (frames.size() + 1L) + step.stateJson().length;
+            if (!(parts.isEmpty() && taken.isEmpty()) && bytes + roomBytes > MAX_BYTES) {
                 break; // the first event of a batch always goes, whatever its size
             }
-            if (!taken.isEmpty() && eventBytes + step.frame().length > maxHistoryBytes / 2) {
+            if (!taken.isEmpty() && eventBytes + frame > maxHistoryBytes / 2) {
                 // A room's new events stay well under its byte bound, so the trim that keeps the
                 // history under it never reaches an entry this transaction writes.
                 break;
             }
-            eventBytes += step.frame().length;
-            roomBytes += size;
             seq++;
+            // A new log key wherever a later trim may cut the history (a count chunk's first seq or a
+            // byte segment's start), so trims delete whole keys; and after MAX_RUN events.
+            if (frames.isEmpty() || runLength == LogEntries.MAX_RUN || (seq - 1) % chunk == 0 || cuts.opens(frame)) {
+                if (runCount == runs.length) {
+                    runs = Arrays.copyOf(runs, runCount * 2);
+                }
+                runs[runCount++] = frames.size();
+                runLength = 0;
+            }
+            runLength++;
+            cuts.add(frame);
+            eventBytes += frame;
             state = step.state();
             stateJson = step.stateJson();
             taken.add(next);
@@ -152,10 +172,10 @@ final class RoomBatch {
         // floor moves in chunks, so most transactions delete nothing.
         long trimFrom = known.history().floor(countFloor(firstSeq - 1));
         long trimTo = history.floor(countFloor) - 1;
-        parts.add(new Part(room, taken, firstSeq, seq, state, storedRoom(seq, stateJson, history), frames, history,
-                trimFrom, trimTo));
-        ops += frames.size() + (trimTo >= trimFrom ? 2 : 1);
-        bytes += roomBytes;
+        parts.add(new Part(room, taken, firstSeq, seq, state, storedRoom(seq, stateJson, history), frames,
+                Arrays.copyOf(runs, runCount), history, trimFrom, trimTo));
+        ops += runCount + (trimTo >= trimFrom ? 2 : 1);
+        bytes += (int) (eventBytes + KEY_BYTES * frames.size() + stateJson.length);
         return Added.TAKEN;
     }
 
@@ -190,9 +210,11 @@ final class RoomBatch {
                     ? compare.setTarget(Compare.CompareTarget.MOD).setModRevision(revision)
                     : compare.setTarget(Compare.CompareTarget.VERSION).setVersion(0));
             txn.addSuccess(put(room.stateKey(), part.storedRoom(), 0));
-            long seq = part.firstSeq();
-            for (byte[] frame : part.frames()) {
-                txn.addSuccess(put(logKey(room, seq++), frame, historyLease));
+            int[] runs = part.runs();
+            for (int i = 0; i < runs.length; i++) {
+                int end = i + 1 < runs.length ? runs[i + 1] : part.frames().size();
+                txn.addSuccess(put(logKey(room, part.firstSeq() + runs[i]),
+                        LogEntries.value(part.frames(), runs[i], end), historyLease));
             }
             if (part.trimTo() >= part.trimFrom()) {
                 txn.addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()

@@ -132,6 +132,34 @@ class RoomWatchesIT {
         assertThat(alice.seqs("arena")).containsExactly(1L, 2L, 3L, 4L);
     }
 
+    @Test
+    void aLogKeyHoldingARunOfEventsIsDeliveredAsEachOfThemInOrder() {
+        ServiceNode node = node();
+        RecordingConnection alice = node.player("alice");
+        node.request(alice, "subscribe", "{\"room\":\"arena\"}");
+        Keys keys = node.etcd().keys();
+
+        // One transaction: a run of three at seq 1, and a run of two at seq 4 listed before it.
+        node.etcd().kv().txn().Then(run(keys, 4, 2), run(keys, 1, 3)).commit().join();
+        node.etcd().kv().txn().Then(event(keys, 6)).commit().join();
+
+        await().atMost(PATIENCE).until(() -> alice.seqs("arena").size() == 6);
+        assertThat(alice.seqs("arena")).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+    }
+
+    private static Op run(Keys keys, long first, int count) {
+        StringBuilder value = new StringBuilder("[");
+        for (long seq = first; seq < first + count; seq++) {
+            value.append(seq == first ? "" : ",").append(frame(seq));
+        }
+        return Op.put(Keys.bytes(keys.roomEvent(Namespace.PRIVATE, "arena", first)), Keys.bytes(value + "]"),
+                PutOption.DEFAULT);
+    }
+
+    private static String frame(long seq) {
+        return "{\"type\":\"" + BROADCAST + "\",\"room\":\"arena\",\"seq\":" + seq + "}";
+    }
+
     private static Op event(Keys keys, long seq) {
         String frame = "{\"type\":\"" + BROADCAST + "\",\"room\":\"arena\",\"seq\":" + seq + "}";
         return Op.put(Keys.bytes(keys.roomEvent(Namespace.PRIVATE, "arena", seq)), Keys.bytes(frame),

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -155,6 +156,71 @@ class RoomCommitterIT {
         assertThat(first.join()).isEqualTo(1);
         assertThatThrownBy(refused::join).hasCauseInstanceOf(GameException.class);
         assertThat(third.join()).isEqualTo(2);
+    }
+
+    @Test
+    void eventsOfOneTransactionShareLogKeysAndEveryWindowOfTheHistoryReadsBackWhole() {
+        int history = 64;
+        long maxBytes = 8 * 1024;
+        config = configWith(history, 512, maxBytes);
+        Node node = node("a");
+        RoomLog log = RoomLog.inEtcd(node.etcd);
+        Random random = new Random(11);
+        long written = 0;
+        for (int wave = 0; wave < 8; wave++) {
+            List<CompletableFuture<Long>> acks = new ArrayList<>();
+            for (int i = 0; i < 90; i++) {
+                acks.add(node.committer.append(Namespace.PRIVATE, "arena", padded(random.nextInt(400))));
+            }
+            acks.forEach(CompletableFuture::join);
+            written += acks.size();
+
+            List<RoomLog.Entry> kept = log.read(Namespace.PRIVATE, "arena", 1, written).join();
+            long floor = kept.getFirst().seq();
+            long exact = written - history + 1;
+            long chunk = history / 8;
+            long countFloor = exact <= 1 ? 1 : 1 + (exact - 1) / chunk * chunk;
+            assertThat(floor).as("the first event kept after wave %d", wave)
+                    .isEqualTo(HistoryBytes.of(storedRoom(node.etcd, "arena")).floor(countFloor));
+            assertThat(kept).extracting(RoomLog.Entry::seq).as("the log after wave %d", wave)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(floor, written).boxed().toList());
+            assertThat(kept).allSatisfy(e -> assertThat(new String(e.frame(), StandardCharsets.UTF_8))
+                    .startsWith("{\"seq\":" + e.seq() + ","));
+            assertThat(written - floor + 1).isLessThanOrEqualTo(history + history / 8 - 1);
+            assertThat(kept.stream().mapToLong(e -> e.frame().length).sum())
+                    .isLessThanOrEqualTo(maxBytes + maxBytes / HistoryBytes.SEGMENTS + 512);
+            for (long from = floor; from <= written; from++) {
+                assertThat(log.read(Namespace.PRIVATE, "arena", from, written).join())
+                        .extracting(RoomLog.Entry::seq).as("read from %d after wave %d", from, wave)
+                        .containsExactlyElementsOf(LongStream.rangeClosed(from, written).boxed().toList());
+            }
+        }
+        String prefix = node.etcd.keys().roomLog(Namespace.PRIVATE, "arena");
+        long keys = node.etcd.kv().get(Keys.bytes(prefix), GetOption.builder().isPrefix(true).withCountOnly(true)
+                .build()).join().getCount();
+        assertThat(node.committer.transactions()).as("transactions for 720 appends").isLessThan(200);
+        assertThat(keys).as("log keys for the events kept").isLessThan(history / 2);
+    }
+
+    /** An append whose frame names its seq and carries {@code pad} more bytes. */
+    private static RoomCommitter.Append padded(int pad) {
+        return (seq, state) -> {
+            byte[] frame = ("{\"seq\":" + (seq + 1) + ",\"pad\":\"" + "[\\\"x".repeat(pad / 4) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            return new RoomCommitter.Step(state, "{}".getBytes(StandardCharsets.UTF_8), frame);
+        };
+    }
+
+    private GameConfig configWith(int historySize, int maxEventBytes, long maxHistoryBytes) {
+        return ConfigSource.load(Optional.empty(), Map.of(
+                "GAMESTATE_ETCD_ENDPOINTS", ETCD.endpointsCsv(),
+                "GAMESTATE_AUTH_JWT_HMAC_SECRET", "x".repeat(40),
+                "GAMESTATE_AUTH_GUEST_TOKEN_SECRET", "y".repeat(40),
+                "GAMESTATE_ROOMS_HISTORY_SIZE", Integer.toString(historySize),
+                "GAMESTATE_ROOMS_MAX_EVENT_BYTES", Integer.toString(maxEventBytes),
+                "GAMESTATE_ROOMS_MAX_HISTORY_BYTES", Long.toString(maxHistoryBytes),
+                "GAMESTATE_ROOMS_MAX_PENDING_WRITES", "1000",
+                "GAMESTATE_ETCD_KEY_PREFIX", "/t-" + UUID.randomUUID() + "/")).bind();
     }
 
     /** An append that counts its applications in {@code field} and whose frame names its seq. */
