@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # W1, fan-out: one room of SUBSCRIBERS (1000) and one publisher at a fixed RATE (500 broadcasts/s):
 # deliveries/s and delivery latency, against the bare-Netty ceiling and gamestate, REPS (3) rounds.
-# Usage: bench/w1-one-room-fanout.sh [--rate 500] [--subscribers 1000] [--warmup 3] [--duration 10] [--reps 3]
+# Usage: bench/w1-one-room-fanout.sh [--rate 500] [--subscribers 1000] [--warm 15] [--warmup 3] [--duration 10] [--reps 3]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-RATE=500 SUBSCRIBERS=1000 WARMUP=3 DURATION=10
-parse_options RATE SUBSCRIBERS WARMUP DURATION -- "$@"
+RATE=500 SUBSCRIBERS=1000 WARM=15 WARMUP=3 DURATION=10
+parse_options RATE SUBSCRIBERS WARM WARMUP DURATION -- "$@"
 
 w1_round() { # w1_round TARGET REP
   run_load "$1" "$2" --rooms 1 --subscribers-per-room "$SUBSCRIBERS" --publishers 1 --rate "$RATE" \

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # W2, many rooms: ROOMS (100) rooms of SUBSCRIBERS (10) each, one publisher per room, RATE (10,000)
 # broadcasts/s in all: deliveries/s and delivery latency, against the bare-Netty ceiling and gamestate.
-# Usage: bench/w2-many-rooms.sh [--rate 10000] [--rooms 100] [--subscribers 10] [--warmup 3] [--duration 10] [--reps 3]
+# Usage: bench/w2-many-rooms.sh [--rate 10000] [--rooms 100] [--subscribers 10] [--warm 15] [--warmup 3] [--duration 10] [--reps 3]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-RATE=10000 ROOMS=100 SUBSCRIBERS=10 WARMUP=3 DURATION=10
-parse_options RATE ROOMS SUBSCRIBERS WARMUP DURATION -- "$@"
+RATE=10000 ROOMS=100 SUBSCRIBERS=10 WARM=15 WARMUP=3 DURATION=10
+parse_options RATE ROOMS SUBSCRIBERS WARM WARMUP DURATION -- "$@"
 
 w2_round() { # w2_round TARGET REP
   run_load "$1" "$2" --rooms "$ROOMS" --subscribers-per-room "$SUBSCRIBERS" --publishers "$ROOMS" --rate "$RATE" \

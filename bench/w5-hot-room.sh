@@ -3,11 +3,11 @@
 # acks allow with WINDOW (32) broadcasts unanswered: acked broadcasts/s and ack latency, against the
 # bare-Netty ceiling and gamestate. (gamestate sheds writes past rooms.maxPendingWrites per room with
 # `unavailable`; they show under errors, and do not count as acked.)
-# Usage: bench/w5-hot-room.sh [--publishers 10] [--window 32] [--subscribers 100] [--warmup 3] [--duration 10] [--reps 3]
+# Usage: bench/w5-hot-room.sh [--publishers 10] [--window 32] [--subscribers 100] [--warm 15] [--warmup 3] [--duration 10] [--reps 3]
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-PUBLISHERS=10 WINDOW=32 SUBSCRIBERS=100 WARMUP=3 DURATION=10
-parse_options PUBLISHERS WINDOW SUBSCRIBERS WARMUP DURATION -- "$@"
+PUBLISHERS=10 WINDOW=32 SUBSCRIBERS=100 WARM=15 WARMUP=3 DURATION=10
+parse_options PUBLISHERS WINDOW SUBSCRIBERS WARM WARMUP DURATION -- "$@"
 
 w5_round() { # w5_round TARGET REP
   run_load "$1" "$2" --rooms 1 --subscribers-per-room "$SUBSCRIBERS" --publishers "$PUBLISHERS" --window "$WINDOW" \

@@ -101,6 +101,7 @@ public final class AdminApi implements HttpEndpoint {
                         g.stock(), g.maxPerUser());
             });
             case "GET rooms" -> exact(path, 3, () -> rooms.snapshot(namespace(decode(path[1])), decode(path[2])));
+            case "DELETE rooms" -> exact(path, 3, () -> rooms.delete(namespace(decode(path[1])), decode(path[2])));
             default -> notFound(request);
         };
     }

@@ -13,6 +13,9 @@ public final class RoomEvents {
     public static final EventType<UnsubscribePayload> UNSUBSCRIBE =
             EventType.of("unsubscribe", UnsubscribePayload.class);
 
+    /** {@code history}: a page of a room's recent events from its log. */
+    public static final EventType<HistoryPayload> HISTORY = EventType.of("history", HistoryPayload.class);
+
     /** {@code core.game.state.broadcast}: patch a room's state and/or carry data to its subscribers. */
     public static final EventType<BroadcastPayload> BROADCAST =
             EventType.of("core.game.state.broadcast", BroadcastPayload.class);

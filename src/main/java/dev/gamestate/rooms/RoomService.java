@@ -110,7 +110,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
 
             @Override
             public void watchLost(Subscriptions.RoomKey key) {
-                resyncRoom(key); // that room alone
+                resyncRoom(key, false); // that room alone
             }
         });
         this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession(), watches);
@@ -121,6 +121,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     public void register(EventRegistry.Builder builder) {
         builder.register(RoomEvents.SUBSCRIBE, this::subscribe)
                 .register(RoomEvents.UNSUBSCRIBE, this::unsubscribe)
+                .register(RoomEvents.HISTORY, this::history)
                 .register(RoomEvents.BROADCAST, this::broadcast);
     }
 
@@ -132,7 +133,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         directory.add(sub); // the room's count, informational: the ack does not wait for it
         OptionalLong since = event.payload().since();
         CompletableFuture<Reply> reply = watches.read(new Subscriptions.RoomKey(ns, room)).thenCompose(state ->
-                history.since(ns, room, since, state.seq()).thenApply(replay -> ack(sub, state, since, replay)));
+                history.since(ns, room, since, event.payload().epoch(), state)
+                        .thenApply(replay -> ack(sub, state, since, replay)));
         return reply.whenComplete((r, error) -> {
             if (error != null) {
                 subscriptions.remove(sub);
@@ -146,12 +148,31 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         OptionalLong missed = since.isPresent()
                 ? OptionalLong.of(Math.max(0, state.seq() - since.getAsLong()))
                 : OptionalLong.empty();
-        SubscribeResult result = new SubscribeResult(sub.room(), state.seq(), state.state(), replay.recovered(), missed);
+        SubscribeResult result = new SubscribeResult(sub.room(), state.seq(), state.epoch(), state.state(),
+                replay.recovered(), missed);
         return Reply.of(result, () -> {
-            if (sub.start(replay.events(), state.seq())) {
+            if (sub.start(replay.events(), state.seq(), state.epoch())) {
                 resync(sub.namespace(), sub.room(), List.of(sub), SnapshotReason.RESYNC);
             }
         });
+    }
+
+    private CompletableFuture<Reply> history(Event<HistoryPayload> event, Connection caller) {
+        HistoryPayload p = event.payload();
+        Namespace ns = caller.namespace();
+        if (!mayRead(caller, p.room())) {
+            return forbidden("subscribe to room " + p.room() + " before reading its history");
+        }
+        return stream.read(ns, p.room()).thenCompose(state ->
+                history.page(ns, p.room(), p.since(), p.pageSize(), p.epoch(), state)).thenApply(Reply::of);
+    }
+
+    /**
+     * Whether {@code caller} may read {@code room}'s history: a subscriber may; so may anyone in the
+     * namespace while a room's subscribe is open to all, which today is every room.
+     */
+    private boolean mayRead(Connection caller, String room) {
+        return true;
     }
 
     private CompletableFuture<Reply> unsubscribe(Event<UnsubscribePayload> event, Connection caller) {
@@ -216,11 +237,18 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         return stream.read(ns, room).thenCombine(directory.count(ns, room),
-                (state, count) -> new RoomSnapshot(room, state.seq(), state.state(), count));
+                (state, count) -> new RoomSnapshot(room, state.seq(), state.epoch(), state.state(), count));
     }
 
-    /** Fans a committed room event out to this node's subscribers of that room; encoded once. */
+    /**
+     * Fans a committed room event out to this node's subscribers of that room; encoded once. Seq 0 is
+     * the reset marker of a deleted room: its subscribers are resynced onto the new stream.
+     */
     private void roomEvent(Subscriptions.RoomKey key, long seq, byte[] event) {
+        if (seq == 0) {
+            resyncRoom(key, true);
+            return;
+        }
         Collection<Subscription> subs = subscriptions.inRoom(key.namespace(), key.room());
         if (subs.isEmpty()) {
             return;
@@ -264,13 +292,13 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
      */
     public void resync() {
         for (Subscriptions.RoomKey key : subscriptions.rooms()) {
-            resyncRoom(key);
+            resyncRoom(key, false);
         }
     }
 
-    private void resyncRoom(Subscriptions.RoomKey key) {
+    private void resyncRoom(Subscriptions.RoomKey key, boolean restarted) {
         List<Subscription> held = subscriptions.inRoom(key.namespace(), key.room()).stream()
-                .filter(Subscription::holdForResync)
+                .filter(sub -> sub.holdForResync(restarted))
                 .toList();
         // Read even with nothing held: the read restarts a lost watch (subscriptions still waiting
         // for their ack are marked, and resync once they start).
@@ -291,13 +319,30 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                 }
                 return;
             }
-            Optional<Push> snapshot = held.stream().anyMatch(s -> s.lastSeq() < state.seq())
-                    ? Optional.of(Push.ofUtf8(encoder.encode(new OutboundEvent.InRoom<>(RoomEvents.SNAPSHOT,
-                    ids.next(), ns, SYSTEM, clock.instant(), room, state.seq(),
-                    new SnapshotEvent(state.state(), reason)))))
-                    : Optional.empty();
-            held.forEach(sub -> sub.resynced(state.seq(), snapshot));
+            Push snapshot = held.stream().anyMatch(s -> s.lastSeq() < state.seq() && !s.isNewEpoch(state.epoch()))
+                    ? snapshot(ns, room, state, reason) : null;
+            Push reset = held.stream().anyMatch(s -> s.isNewEpoch(state.epoch()))
+                    ? snapshot(ns, room, state, SnapshotReason.RESET) : null;
+            held.forEach(sub -> sub.resynced(state.seq(), state.epoch(), snapshot, reset));
         });
+    }
+
+    private Push snapshot(Namespace ns, String room, RoomStream.RoomState state, SnapshotReason reason) {
+        return Push.ofUtf8(encoder.encode(new OutboundEvent.InRoom<>(RoomEvents.SNAPSHOT, ids.next(), ns, SYSTEM,
+                clock.instant(), room, state.seq(), new SnapshotEvent(state.state(), reason, state.epoch()))));
+    }
+
+    /**
+     * Deletes a room's stream for the admin API: its state and history go, a new epoch begins at seq 0,
+     * and every subscriber on every node gets a {@code snapshot} with reason {@code reset}.
+     */
+    public CompletableFuture<RoomSnapshot> delete(Namespace ns, String room) {
+        try {
+            Names.requireId("room", room);
+        } catch (GameException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return stream.delete(ns, room).thenCompose(epoch -> snapshot(ns, room));
     }
 
     /** Drops every subscription of the closed connection. */

@@ -16,8 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongFunction;
 
 /**
- * A room's state and event log in etcd. The state key holds {@code {"seq","state"}}; each event is a
- * log key whose value is the event's encoded wire frame, so every node pushes the stored bytes as
+ * A room's state and event log in etcd. The state key holds {@code {"seq","epoch","state"}}; events
+ * are log keys whose values are the events' encoded wire frames (one, or a run of them), so every node pushes the stored bytes as
  * they are. Appends go through the node's {@link RoomCommitter}: appends to one room (and to many)
  * share transactions, each moving the state to the next seqs, writing their log entries and trimming
  * what fell out of the history, guarded by the state's mod revision, so two writers of one room never
@@ -30,10 +30,11 @@ final class RoomStream {
      *
      * @param seq         the seq of its last event
      * @param state       its state
+     * @param epoch       its stream's epoch; empty for a room never written (or not since epochs began)
      * @param modRevision the state key's mod revision; 0 when the key does not exist
      * @param revision    the revision of the read: a watch from {@code revision + 1} misses nothing after it
      */
-    record RoomState(long seq, JsonNode state, long modRevision, long revision) {
+    record RoomState(long seq, JsonNode state, Optional<String> epoch, long modRevision, long revision) {
     }
 
     /** One entry of a room's log: its seq and the stored frame. */
@@ -57,7 +58,13 @@ final class RoomStream {
     /** The room's state and seq; a linearizable read. A room never written is at seq 0 with {@code {}}. */
     CompletableFuture<RoomState> read(Namespace ns, String room) {
         return committer.read(ns, room).thenApply(r ->
-                new RoomState(r.room().seq(), r.room().state(), r.room().modRevision(), r.revision()));
+                new RoomState(r.room().seq(), r.room().state(),
+                        Optional.of(r.room().epoch()).filter(e -> !e.isEmpty()), r.room().modRevision(), r.revision()));
+    }
+
+    /** Deletes the room's stream and starts a new epoch; completes with it. */
+    CompletableFuture<String> delete(Namespace ns, String room) {
+        return committer.delete(ns, room);
     }
 
     /** The log entries from {@code from} to {@code to} (both inclusive) that etcd still holds, in seq order. */

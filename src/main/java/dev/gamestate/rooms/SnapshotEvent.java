@@ -1,6 +1,7 @@
 package dev.gamestate.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Optional;
 import dev.gamestate.event.PushPayload;
 
 /**
@@ -9,6 +10,7 @@ import dev.gamestate.event.PushPayload;
  *
  * @param state  the room's state
  * @param reason why it was sent
+ * @param epoch  the room stream's epoch at that seq; absent for a room never written
  */
-public record SnapshotEvent(JsonNode state, SnapshotReason reason) implements PushPayload {
+public record SnapshotEvent(JsonNode state, SnapshotReason reason, Optional<String> epoch) implements PushPayload {
 }

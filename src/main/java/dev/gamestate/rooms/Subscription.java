@@ -31,6 +31,8 @@ final class Subscription {
     private final String room;
 
     private long lastSeq;
+    private Optional<String> epoch = Optional.empty(); // of lastSeq
+    private boolean restarted; // the room's stream began anew since lastSeq: the next resync resets
     private boolean held = true;
     private boolean stale;
     private boolean conflating;
@@ -120,10 +122,11 @@ final class Subscription {
      * @return true when a resync ran while it was held, so its buffer may have a gap: it stays held
      *         and the caller must read the room and {@link #resynced} it
      */
-    synchronized boolean start(List<RoomStream.LoggedEvent> replay, long seq) {
+    synchronized boolean start(List<RoomStream.LoggedEvent> replay, long seq, Optional<String> epoch) {
         if (closed) {
             return false;
         }
+        this.epoch = epoch;
         for (RoomStream.LoggedEvent event : replay) {
             if (event.seq() > lastSeq) {
                 connection.push(Push.ofUtf8(event.frame()));
@@ -141,14 +144,16 @@ final class Subscription {
 
     /**
      * Starts a resync: a live subscription is held from now on; one still waiting for its subscribe
-     * ack is marked, and resyncs once it starts.
+     * ack is marked, and resyncs once it starts. {@code restart}: the room's stream began anew (it
+     * was deleted), so the resync is a reset whatever the seqs.
      *
      * @return true when this resync now holds it and must {@link #resynced} it
      */
-    synchronized boolean holdForResync() {
+    synchronized boolean holdForResync(boolean restart) {
         if (closed) {
             return false;
         }
+        restarted |= restart;
         if (held) {
             stale = true;
             return false;
@@ -161,17 +166,33 @@ final class Subscription {
 
     /**
      * Ends a resync hold: when the room moved past what this subscription saw, pushes {@code snapshot}
-     * (the room's state at {@code seq}); then the buffered events above it, and goes live.
+     * (the room's state at {@code seq}); when the room's stream has another epoch than the one this
+     * subscription saw, pushes {@code reset} (the same state, said to start a new stream), whatever the
+     * seqs; then the buffered events above it, and goes live.
      */
-    synchronized void resynced(long seq, Optional<Push> snapshot) {
+    synchronized void resynced(long seq, Optional<String> epoch, Push snapshot, Push reset) {
         if (closed) {
             return;
         }
-        if (seq > lastSeq) {
-            snapshot.ifPresent(connection::push);
+        if (restarted || isNewEpoch(epoch)) {
+            connection.push(reset);
             lastSeq = seq;
+            this.epoch = epoch;
+            restarted = false;
+        } else if (seq > lastSeq) {
+            connection.push(snapshot);
+            lastSeq = seq;
+            this.epoch = epoch;
         }
         drain();
+    }
+
+    /**
+     * Whether {@code epoch} (the room's now) starts another stream than the one this subscription saw;
+     * a room that had none yet (never written, or written before epochs) and now has one is the same.
+     */
+    synchronized boolean isNewEpoch(Optional<String> epoch) {
+        return restarted || this.epoch.isPresent() && !this.epoch.equals(epoch);
     }
 
     /** Stops all pushes; a closed subscription never comes back. */

@@ -41,8 +41,8 @@ final class RoomBatch {
      * when {@code trimTo < trimFrom}) that fall out of the history.
      */
     record Part(RoomQueue room, List<PendingAppend> taken, long firstSeq, long lastSeq,
-                JsonNode state, byte[] storedRoom, List<byte[]> frames, int[] runs, HistoryBytes history,
-                long trimFrom, long trimTo) {
+                JsonNode state, String epoch, byte[] storedRoom, List<byte[]> frames, int[] runs,
+                HistoryBytes history, long trimFrom, long trimTo) {
     }
 
     private final Keys keys;
@@ -172,8 +172,11 @@ final class RoomBatch {
         // floor moves in chunks, so most transactions delete nothing.
         long trimFrom = known.history().floor(countFloor(firstSeq - 1));
         long trimTo = history.floor(countFloor) - 1;
-        parts.add(new Part(room, taken, firstSeq, seq, state, storedRoom(seq, stateJson, history), frames,
-                Arrays.copyOf(runs, runCount), history, trimFrom, trimTo));
+        // A stream's epoch is fixed by its first write (and by the first write of a room stored before
+        // epochs); a lost compare rebases on the winner's record, epoch included.
+        String epoch = known.epoch().isEmpty() ? Epochs.next() : known.epoch();
+        parts.add(new Part(room, taken, firstSeq, seq, state, epoch, storedRoom(seq, epoch, stateJson, history),
+                frames, Arrays.copyOf(runs, runCount), history, trimFrom, trimTo));
         ops += runCount + (trimTo >= trimFrom ? 2 : 1);
         bytes += (int) (eventBytes + KEY_BYTES * frames.size() + stateJson.length);
         return Added.TAKEN;
@@ -240,11 +243,11 @@ final class RoomBatch {
     }
 
     /**
-     * {@code {"seq":N,"log":[…],"state":…}} around already encoded state bytes: the state is
-     * serialised once.
+     * {@code {"seq":N,"epoch":"…","log":[…],"state":…}} around already encoded state bytes: the state
+     * is serialised once. An epoch is URL-safe base64, so it needs no escaping.
      */
-    static byte[] storedRoom(long seq, byte[] state, HistoryBytes history) {
-        byte[] head = ("{\"seq\":" + seq + ",\"log\":" + history.json() + ",\"state\":")
+    static byte[] storedRoom(long seq, String epoch, byte[] state, HistoryBytes history) {
+        byte[] head = ("{\"seq\":" + seq + ",\"epoch\":\"" + epoch + "\",\"log\":" + history.json() + ",\"state\":")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[head.length + state.length + 1];
         System.arraycopy(head, 0, out, 0, head.length);

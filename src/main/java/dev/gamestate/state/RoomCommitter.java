@@ -7,9 +7,12 @@ import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
 import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.KeyValue;
+import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
+import io.etcd.jetcd.api.RequestOp;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.etcd.jetcd.options.PutOption;
@@ -63,9 +66,11 @@ public final class RoomCommitter implements AutoCloseable {
 
     /**
      * A room as stored: its seq, state, the stored record's size in bytes, the key's mod revision (0:
-     * none) and the bytes its history holds.
+     * none), the bytes its history holds, and its stream's epoch ("" for a room never written, or
+     * written before epochs; the next write fixes one).
      */
-    public record RoomRecord(long seq, JsonNode state, int bytes, long modRevision, HistoryBytes history) {
+    public record RoomRecord(long seq, JsonNode state, int bytes, long modRevision, HistoryBytes history,
+                             String epoch) {
     }
 
     /**
@@ -176,6 +181,51 @@ public final class RoomCommitter implements AutoCloseable {
             }
             return new RoomRead(recordOf(r), r.getHeader().getRevision());
         });
+    }
+
+    /**
+     * Deletes a room's stream and starts a new epoch, in one transaction: the log goes, the room is
+     * written at seq 0 with {@code {}} and a new epoch, and the log's seq 0 gets a reset marker
+     * ({@code {"type":"reset","room","seq":0,"epoch"}}, never pushed to clients) that tells every node
+     * watching the room to resync its subscribers. Not guarded: appends in flight meanwhile land before
+     * the deletion, or lose their compare and rebase onto the new epoch. Completes with the new epoch.
+     */
+    public CompletableFuture<String> delete(Namespace ns, String room) {
+        RoomId id = new RoomId(ns, room);
+        String epoch = Epochs.next();
+        byte[] record = RoomBatch.storedRoom(0, epoch, "{}".getBytes(StandardCharsets.UTF_8), HistoryBytes.NONE);
+        byte[] marker = json.write(JsonNodeFactory.instance.objectNode()
+                .put("type", "reset").put("room", room).put("seq", 0).put("epoch", epoch));
+        ByteString first = key(etcd.keys().roomEvent(ns, room, 0));
+        return history.putOption().thenCompose(lease -> etcd.direct().txn(TxnRequest.newBuilder()
+                // etcd refuses a delete over a put of the same transaction: the log from seq 1 goes,
+                // and seq 0 (an older marker, if any) is overwritten.
+                .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
+                        .setKey(key(etcd.keys().roomEvent(ns, room, 1)))
+                        .setRangeEnd(WatchRange.prefixEnd(key(etcd.keys().roomLog(ns, room))))))
+                .addSuccess(put(first, marker, lease.getLeaseId()))
+                .addSuccess(put(stateKey(id), record, 0))
+                .build())).handle((response, error) -> {
+                    if (error != null) {
+                        throw etcd.failure(error);
+                    }
+                    return epoch;
+                }).thenApplyAsync(done -> {
+                    RoomQueue known = rooms.get(id);
+                    if (known != null) {
+                        forget(known); // a commit in flight may teach it the old record: its compare fails then
+                    }
+                    return done;
+                }, thread);
+    }
+
+    private static ByteString key(String key) {
+        return DirectKv.wrap(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static RequestOp put(ByteString key, byte[] value, long lease) {
+        return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
+                .setKey(key).setValue(DirectKv.wrap(value)).setLease(lease)).build();
     }
 
     /** Appends waiting for their commit on this node. */
@@ -345,7 +395,7 @@ public final class RoomCommitter implements AutoCloseable {
             for (RoomBatch.Part part : batch.parts()) {
                 RoomQueue room = part.room();
                 learn(room, new RoomRecord(part.lastSeq(), part.state(), part.storedRoom().length, revision,
-                        part.history()));
+                        part.history(), part.epoch()));
                 for (int i = part.taken().size(); i > 0; i--) {
                     room.pending().poll(); // the taken appends are the queue's first
                 }
@@ -460,14 +510,14 @@ public final class RoomCommitter implements AutoCloseable {
 
     private RoomRecord recordOf(RangeResponse response) {
         if (response.getKvsCount() == 0) {
-            return new RoomRecord(0, JsonNodeFactory.instance.objectNode(), 2, 0, HistoryBytes.NONE);
+            return new RoomRecord(0, JsonNodeFactory.instance.objectNode(), 2, 0, HistoryBytes.NONE, "");
         }
         KeyValue kv = response.getKvs(0);
         byte[] stored = kv.getValue().toByteArray();
         try {
             JsonNode tree = json.mapper().readTree(stored);
             return new RoomRecord(tree.path("seq").asLong(), tree.path("state"), stored.length, kv.getModRevision(),
-                    HistoryBytes.of(tree));
+                    HistoryBytes.of(tree), tree.path("epoch").asText(""));
         } catch (IOException e) {
             throw new GameException(ErrorCode.INTERNAL, "stored room is unreadable", e);
         }

@@ -51,7 +51,7 @@ class PushedEventWireTest {
     void aSnapshotIsARoomEventOfTypeSnapshot() {
         String frame = encode(new OutboundEvent.InRoom<>(RoomEvents.SNAPSHOT, "s-1", Namespace.GUEST, "system",
                 Instant.parse("2026-11-25T14:05:54.000Z"), "lobby", 57,
-                new SnapshotEvent(codec.mapper().createObjectNode(), SnapshotReason.RESYNC)));
+                new SnapshotEvent(codec.mapper().createObjectNode(), SnapshotReason.RESYNC, java.util.Optional.empty())));
 
         assertThat(frame).startsWith("{\"type\":\"snapshot\",").contains("\"room\":\"lobby\",\"seq\":57,")
                 .endsWith("\"payload\":{\"state\":{},\"reason\":\"resync\"}}");
