@@ -12,14 +12,22 @@ import java.util.Optional;
  * @param room  the room whose stream the event joins
  * @param patch an RFC 7396 merge patch for the room's state; a JSON object
  * @param data  anything to carry to subscribers without changing state; JSON null counts as absent
+ * @param requestId makes the broadcast idempotent: a repeat by the same user with the same id, within
+ *                  the room's history window and on any node, answers the first ack and adds nothing
  */
-public record BroadcastPayload(String room, Optional<JsonNode> patch, Optional<JsonNode> data)
-        implements EventPayload {
+public record BroadcastPayload(String room, Optional<JsonNode> patch, Optional<JsonNode> data,
+                               Optional<String> requestId) implements EventPayload {
 
     /** Treats missing and JSON-null fields as empty. */
     public BroadcastPayload {
         patch = present(patch);
         data = present(data);
+        requestId = requestId == null ? Optional.empty() : requestId;
+    }
+
+    /** A broadcast without a request id. */
+    public BroadcastPayload(String room, Optional<JsonNode> patch, Optional<JsonNode> data) {
+        this(room, patch, data, Optional.empty());
     }
 
     @Override
@@ -31,6 +39,7 @@ public record BroadcastPayload(String room, Optional<JsonNode> patch, Optional<J
         if (patch.isPresent() && !patch.get().isObject()) {
             throw GameException.invalid("patch must be a JSON object (an RFC 7396 merge patch)");
         }
+        requestId.ifPresent(id -> Names.requireRequestId("requestId", id));
     }
 
     // Only the canonical constructor's own components come in here: a record's Optional fields.

@@ -1,6 +1,7 @@
 package dev.gamestate.rooms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
@@ -18,6 +19,7 @@ import dev.gamestate.event.Push;
 import dev.gamestate.event.Reply;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.JsonValues;
+import dev.gamestate.state.Keys;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.NodeRecords;
 import dev.gamestate.state.RoomCommitter;
@@ -72,6 +74,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final RoomWatches watches;
     private final Outbox outbox;
     private final ScheduledExecutorService scheduler;
+    private final Keys keys;
+    private final ObjectMapper mapper;
 
     /**
      * The rooms service of one node.
@@ -98,6 +102,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         this.encoder = encoder;
         this.clock = clock;
         this.ids = new EventIds(clock);
+        this.keys = etcd.keys();
+        this.mapper = json.mapper();
         this.stream = new RoomStream(RoomLog.inEtcd(etcd), json, encoder, config.rooms(), committer);
         this.history = new History(stream, config.rooms(), json.mapper(), clock);
         this.watches = new RoomWatches(watchStream, etcd.keys(), scheduler, linger,
@@ -209,9 +215,16 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         String eventId = ids.next();
         Instant now = clock.instant();
         BroadcastEvent body = new BroadcastEvent(broadcast.patch(), broadcast.data());
-        return append(ns, room, broadcast.patch(), seq -> new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT, eventId,
-                ns, userId, now, room, seq, body))
-                .thenApply(seq -> new BroadcastResult(room, seq, eventId));
+        LongFunction<OutboundEvent.InRoom<?>> eventAt = seq -> new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT,
+                eventId, ns, userId, now, room, seq, body);
+        if (broadcast.requestId().isPresent()) {
+            RoomCommitter.Once once = new RoomCommitter.Once(
+                    keys.roomRequest(ns, room, userId, broadcast.requestId().get()),
+                    RequestHash.of(mapper, "broadcast", room, broadcast.patch(), broadcast.data()), eventId);
+            return stream.appendOnce(ns, room, once, broadcast.patch(), eventAt).thenApply(appended ->
+                    new BroadcastResult(room, appended.seq(), appended.eventId(), Optional.of(appended.replayed())));
+        }
+        return append(ns, room, broadcast.patch(), eventAt).thenApply(seq -> new BroadcastResult(room, seq, eventId));
     }
 
     /**

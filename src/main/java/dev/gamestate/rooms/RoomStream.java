@@ -85,7 +85,21 @@ final class RoomStream {
      */
     CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
                                    LongFunction<OutboundEvent.InRoom<?>> eventAt) {
-        return committer.append(ns, room, (seq, state) -> {
+        return committer.append(ns, room, step(patch, eventAt));
+    }
+
+    /**
+     * As {@link #append}, at most once per {@code once} (a user's request id in the room) within the
+     * room's history window; a copy of a request committed before is answered with its seq and event id.
+     */
+    CompletableFuture<RoomCommitter.Appended> appendOnce(Namespace ns, String room, RoomCommitter.Once once,
+                                                         Optional<JsonNode> patch,
+                                                         LongFunction<OutboundEvent.InRoom<?>> eventAt) {
+        return committer.appendOnce(ns, room, once, step(patch, eventAt));
+    }
+
+    private RoomCommitter.Append step(Optional<JsonNode> patch, LongFunction<OutboundEvent.InRoom<?>> eventAt) {
+        return (seq, state) -> {
             JsonNode next = patch.isPresent() ? MergePatch.apply(state, patch.get()) : state;
             byte[] stateBytes = json.write(next);
             if (patch.isPresent() && stateBytes.length > config.maxStateBytes()) {
@@ -98,6 +112,6 @@ final class RoomStream {
                         + " bytes, over the limit of " + config.maxEventBytes() + " (rooms.maxEventBytes)");
             }
             return new RoomCommitter.Step(next, stateBytes, frame);
-        });
+        };
     }
 }

@@ -92,6 +92,16 @@ public final class Keys {
         return stream() + "inbox/" + ns.wire() + "/" + segment(userId) + "/";
     }
 
+    /** The records of a room's idempotent appends (broadcasts with a requestId). */
+    public String roomRequests(Namespace ns, String room) {
+        return prefix + "requests/rooms/" + ns.wire() + "/" + room + "/";
+    }
+
+    /** The record of one idempotent append: a user's requestId in a room. */
+    public String roomRequest(Namespace ns, String room, String userId, String requestId) {
+        return roomRequests(ns, room) + segment(userId) + "/" + requestId;
+    }
+
     /** Every node's subscriber count of a room; a node's own is this + its node id. */
     public String subscriptions(Namespace ns, String room) {
         return prefix + "subscriptions/" + ns.wire() + "/" + room + "/";

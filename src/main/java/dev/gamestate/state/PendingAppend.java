@@ -1,7 +1,12 @@
 package dev.gamestate.state;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
-/** An append waiting for its commit, since {@code queuedNanos} ({@link System#nanoTime}). */
-record PendingAppend(RoomCommitter.Append append, CompletableFuture<Long> done, long queuedNanos) {
+/**
+ * An append waiting for its commit, since {@code queuedNanos} ({@link System#nanoTime}); {@code once}
+ * when it may be committed at most once (a request id).
+ */
+record PendingAppend(RoomCommitter.Append append, CompletableFuture<RoomCommitter.Appended> done, long queuedNanos,
+                     Optional<RoomCommitter.Once> once) {
 }

@@ -60,6 +60,7 @@ final class RoomBatch {
 
     private final List<Part> parts = new ArrayList<>();
     private int ops;
+    private int compares; // one per room and one per idempotent append; as many failure-branch reads
     private int bytes;
     private int refused;
 
@@ -98,7 +99,7 @@ final class RoomBatch {
      * leaves the room as it was.
      */
     Added add(RoomQueue room) {
-        if (parts.size() >= MAX_OPS) {
+        if (compares >= MAX_OPS) {
             return Added.FULL;
         }
         RoomCommitter.RoomRecord known = room.known();
@@ -113,14 +114,16 @@ final class RoomBatch {
         long chunk = trimChunk();
         HistoryBytes.Cuts cuts = known.history().cuts(maxHistoryBytes);
         long eventBytes = 0;
+        int onces = 0;
         Iterator<PendingAppend> pending = room.pending().iterator();
         while (pending.hasNext()) {
             // This room's ops: the state put, the range delete, and one put per log key (a run of
             // events, LogEntries); the next event may open a key. etcd refuses a delete range that
             // overlaps a put of the same transaction, so one room puts at most historySize events:
             // the entries it trims are all older than the ones it writes.
-            if (ops + runCount + 3 > MAX_OPS || frames.size() >= historySize) {
-                break;
+            if (ops + runCount + onces + 4 > MAX_OPS || compares + onces + 2 > MAX_OPS
+                    || frames.size() >= historySize) {
+                break; // (with room for one more idempotent append's record and compare)
             }
             PendingAppend next = pending.next();
             RoomCommitter.Step step;
@@ -153,6 +156,9 @@ final class RoomBatch {
                 runLength = 0;
             }
             runLength++;
+            if (next.once().isPresent()) {
+                onces++;
+            }
             cuts.add(frame);
             eventBytes += frame;
             state = step.state();
@@ -177,7 +183,8 @@ final class RoomBatch {
         String epoch = known.epoch().isEmpty() ? Epochs.next() : known.epoch();
         parts.add(new Part(room, taken, firstSeq, seq, state, epoch, storedRoom(seq, epoch, stateJson, history),
                 frames, Arrays.copyOf(runs, runCount), history, trimFrom, trimTo));
-        ops += runCount + (trimTo >= trimFrom ? 2 : 1);
+        ops += runCount + onces + (trimTo >= trimFrom ? 2 : 1);
+        compares += 1 + onces;
         bytes += (int) (eventBytes + KEY_BYTES * frames.size() + stateJson.length);
         return Added.TAKEN;
     }
@@ -224,8 +231,29 @@ final class RoomBatch {
                         .setKey(logKey(room, part.trimFrom())).setRangeEnd(logKey(room, part.trimTo() + 1))));
             }
             txn.addFailure(read(room.stateKey()));
+            // An idempotent append's record must not exist yet (a copy of its request committed
+            // first); it is written with the event and lives as long as the history.
+            long seq = part.firstSeq();
+            for (PendingAppend taken : part.taken()) {
+                if (taken.once().isPresent()) {
+                    RoomCommitter.Once once = taken.once().get();
+                    ByteString key = DirectKv.wrap(once.key().getBytes(StandardCharsets.UTF_8));
+                    txn.addCompare(Compare.newBuilder().setKey(key).setResult(Compare.CompareResult.EQUAL)
+                            .setTarget(Compare.CompareTarget.VERSION).setVersion(0));
+                    txn.addSuccess(put(key, onceRecord(seq, once), historyLease));
+                    txn.addFailure(read(key));
+                }
+                seq++;
+            }
         }
         return txn.build();
+    }
+
+    /** The record of an idempotent append: {@code {"seq":N,"eventId":"…","hash":"…"}}. */
+    private static byte[] onceRecord(long seq, RoomCommitter.Once once) {
+        // Event ids and hashes are made by the server of [0-9a-z-] alone: nothing to escape.
+        return ("{\"seq\":" + seq + ",\"eventId\":\"" + once.eventId() + "\",\"hash\":\"" + once.hash() + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** A read of {@code key} as a transaction operation. */

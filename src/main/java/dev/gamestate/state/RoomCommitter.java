@@ -21,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -81,6 +83,21 @@ public final class RoomCommitter implements AutoCloseable {
     public record RoomRead(RoomRecord room, long revision) {
     }
 
+    /**
+     * What makes an append idempotent: its record's key (a user's request id in the room), a hash of
+     * what it asks for, and the id of the event it would write. The record lives as long as the room's
+     * history ({@code rooms.historyTtl}).
+     */
+    public record Once(String key, String hash, String eventId) {
+    }
+
+    /**
+     * A committed append: its seq, its event's id (of an idempotent append; empty otherwise), and
+     * whether it was committed earlier by another copy of the same request, which this one answers.
+     */
+    public record Appended(long seq, String eventId, boolean replayed) {
+    }
+
     /** What one append makes of the room: its next state (and that state as JSON) and the event frame. */
     public record Step(JsonNode state, byte[] stateJson, byte[] frame) {
     }
@@ -128,6 +145,8 @@ public final class RoomCommitter implements AutoCloseable {
     // Access order: the eldest entry is the room used least recently.
     private final LinkedHashMap<RoomId, RoomQueue> rooms = new LinkedHashMap<>(64, 0.75f, true);
     private final ArrayDeque<RoomQueue> ready = new ArrayDeque<>();
+    // Idempotent appends waiting or in flight on this node, by record key: a copy joins the first.
+    private final Map<String, PendingAppend> onceKeys = new HashMap<>();
     private long warmBytes;
     private int inFlight;
     private volatile int pendingAppends;
@@ -163,8 +182,23 @@ public final class RoomCommitter implements AutoCloseable {
      * event may or may not have been committed).
      */
     public CompletableFuture<Long> append(Namespace ns, String room, Append append) {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        PendingAppend pending = new PendingAppend(append, done, System.nanoTime());
+        return queue(ns, room, append, Optional.empty()).thenApply(Appended::seq);
+    }
+
+    /**
+     * As {@link #append}, but at most once per {@code once.key()} within the room's history window, on
+     * any node: a copy of a request that was committed already (or is being committed) is answered
+     * with the first one's seq and event id, {@code replayed}; one with another hash fails with
+     * {@code conflict}. Two copies racing on two nodes are told apart by etcd: one's compare on the
+     * record fails.
+     */
+    public CompletableFuture<Appended> appendOnce(Namespace ns, String room, Once once, Append append) {
+        return queue(ns, room, append, Optional.of(once));
+    }
+
+    private CompletableFuture<Appended> queue(Namespace ns, String room, Append append, Optional<Once> once) {
+        CompletableFuture<Appended> done = new CompletableFuture<>();
+        PendingAppend pending = new PendingAppend(append, done, System.nanoTime(), once);
         if (!thread.tryExecute(() -> enqueue(new RoomId(ns, room), pending))) {
             done.completeExceptionally(new GameException(ErrorCode.UNAVAILABLE,
                     "this node has too many room writes queued; retry", RETRY_AFTER_MS));
@@ -184,7 +218,8 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     /**
-     * Deletes a room's stream and starts a new epoch, in one transaction: the log goes, the room is
+     * Deletes a room's stream and starts a new epoch, in one transaction: the log and the records of
+     * its idempotent appends go, the room is
      * written at seq 0 with {@code {}} and a new epoch, and the log's seq 0 gets a reset marker
      * ({@code {"type":"reset","room","seq":0,"epoch"}}, never pushed to clients) that tells every node
      * watching the room to resync its subscribers. Not guarded: appends in flight meanwhile land before
@@ -203,6 +238,9 @@ public final class RoomCommitter implements AutoCloseable {
                 .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
                         .setKey(key(etcd.keys().roomEvent(ns, room, 1)))
                         .setRangeEnd(WatchRange.prefixEnd(key(etcd.keys().roomLog(ns, room))))))
+                .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
+                        .setKey(key(etcd.keys().roomRequests(ns, room)))
+                        .setRangeEnd(WatchRange.prefixEnd(key(etcd.keys().roomRequests(ns, room))))))
                 .addSuccess(put(first, marker, lease.getLeaseId()))
                 .addSuccess(put(stateKey(id), record, 0))
                 .build())).handle((response, error) -> {
@@ -249,6 +287,9 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     private void enqueue(RoomId id, PendingAppend pending) {
+        if (pending.once().isPresent() && joinedCopy(pending.once().get(), pending.done())) {
+            return;
+        }
         RoomQueue room = rooms.get(id);
         if (room == null) {
             room = new RoomQueue(id, stateKey(id));
@@ -261,8 +302,40 @@ public final class RoomCommitter implements AutoCloseable {
         }
         room.pending().add(pending);
         pendingAppends++;
+        pending.once().ifPresent(once -> {
+            onceKeys.put(once.key(), pending);
+            // Completed on this thread (acks, failures, replays), so the map is this thread's alone.
+            pending.done().whenComplete((appended, error) -> onceKeys.remove(once.key(), pending));
+        });
         readyIfPending(room);
         pump();
+    }
+
+    /**
+     * When a copy of the same request waits or is in flight on this node, {@code done} follows it
+     * (replayed, or {@code conflict} for another hash) and true is returned: the copy is not queued.
+     */
+    private boolean joinedCopy(Once once, CompletableFuture<Appended> done) {
+        PendingAppend first = onceKeys.get(once.key());
+        if (first == null) {
+            return false;
+        }
+        if (!first.once().orElseThrow().hash().equals(once.hash())) {
+            done.completeExceptionally(reused());
+            return true;
+        }
+        first.done().whenComplete((appended, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+            } else {
+                done.complete(new Appended(appended.seq(), appended.eventId(), true));
+            }
+        });
+        return true;
+    }
+
+    private static GameException reused() {
+        return new GameException(ErrorCode.CONFLICT, "this requestId was used for another request; use a new one");
     }
 
     /** Starts transactions for ready rooms while fewer than {@link #MAX_IN_FLIGHT} are in flight. */
@@ -407,9 +480,20 @@ public final class RoomCommitter implements AutoCloseable {
             return true;
         }
         conflicts.increment();
-        for (int i = 0; i < batch.parts().size(); i++) {
-            RoomQueue room = batch.parts().get(i).room();
-            RoomRecord now = recordOf(response.getResponses(i).getResponseRange());
+        int read = 0;
+        for (RoomBatch.Part part : batch.parts()) {
+            RoomQueue room = part.room();
+            RoomRecord now = recordOf(response.getResponses(read++).getResponseRange());
+            // Then one read per idempotent append of the part: a record there means a copy of that
+            // request was committed first; this one is answered from it and leaves the queue.
+            for (PendingAppend taken : part.taken()) {
+                if (taken.once().isPresent()) {
+                    RangeResponse record = response.getResponses(read++).getResponseRange();
+                    if (record.getKvsCount() > 0) {
+                        answerFromRecord(room, taken, record.getKvs(0).getValue().toByteArray());
+                    }
+                }
+            }
             boolean lost = now.modRevision() != room.known.modRevision();
             learn(room, now);
             if (!lost) {
@@ -428,6 +512,23 @@ public final class RoomCommitter implements AutoCloseable {
         return false;
     }
 
+    /** An idempotent append whose request was committed before: answered from the stored record. */
+    private void answerFromRecord(RoomQueue room, PendingAppend taken, byte[] stored) {
+        if (room.pending().remove(taken)) {
+            pendingAppends--;
+        }
+        try {
+            JsonNode record = json.mapper().readTree(stored);
+            if (!record.path("hash").asText().equals(taken.once().orElseThrow().hash())) {
+                taken.done().completeExceptionally(reused());
+                return;
+            }
+            taken.done().complete(new Appended(record.path("seq").asLong(), record.path("eventId").asText(), true));
+        } catch (IOException e) {
+            taken.done().completeExceptionally(new GameException(ErrorCode.INTERNAL, "a request record is unreadable", e));
+        }
+    }
+
     /** Completes the appends of a committed batch with their seqs (their acks go out from here). */
     private void acknowledge(RoomBatch batch) {
         long now = System.nanoTime();
@@ -435,7 +536,7 @@ public final class RoomCommitter implements AutoCloseable {
             long seq = part.firstSeq();
             for (PendingAppend taken : part.taken()) {
                 timings.append(now - taken.queuedNanos());
-                taken.done().complete(seq++);
+                taken.done().complete(new Appended(seq++, taken.once().map(Once::eventId).orElse(""), false));
             }
         }
     }
