@@ -1,6 +1,7 @@
 package dev.gamestate.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,7 +97,7 @@ public final class MessagingService implements StreamListener, ConnectionListene
                 if (!rooms.isSubscribed(caller, room)) {
                     throw new GameException(ErrorCode.FORBIDDEN, "subscribe to room " + room + " before messaging it");
                 }
-                yield toRoom(ns, room, p.text(), p.data(), caller.userId()).thenApply(Reply::of);
+                yield toRoom(ns, room, p.text(), p.data(), p.requestId(), caller.userId()).thenApply(Reply::of);
             }
             case MessageTarget.User(String to) -> {
                 if (!config.namespaces().of(ns).allowDirectMessages()) {
@@ -121,18 +123,26 @@ public final class MessagingService implements StreamListener, ConnectionListene
             return CompletableFuture.failedFuture(e);
         }
         return switch (target) {
-            case MessageTarget.Room(String room) -> toRoom(ns, room, message.text(), message.data(), fromUserId);
+            case MessageTarget.Room(String room) -> toRoom(ns, room, message.text(), message.data(),
+                    message.requestId(), fromUserId);
             case MessageTarget.User(String to) -> toUser(ns, to, message.text(), message.data(), fromUserId);
         };
     }
 
     private CompletableFuture<SendResult> toRoom(Namespace ns, String room, String text, Optional<JsonNode> data,
-                                                 String from) {
+                                                 Optional<String> requestId, String from) {
         String messageId = ids.next();
         Instant now = clock.instant();
         MessageEvent body = new MessageEvent(messageId, from, Optional.empty(), Optional.of(room), text, data);
-        return rooms.append(ns, room, Optional.empty(), seq -> new OutboundEvent.InRoom<>(MessageEvents.MESSAGE,
-                        messageId, ns, from, now, room, seq, body))
+        LongFunction<OutboundEvent.InRoom<?>> eventAt = seq -> new OutboundEvent.InRoom<>(MessageEvents.MESSAGE,
+                messageId, ns, from, now, room, seq, body);
+        if (requestId.isPresent()) {
+            return rooms.appendOnce(ns, room, from, requestId.get(), "message",
+                            Optional.of(TextNode.valueOf(text)), data, messageId, eventAt)
+                    .thenApply(appended -> new SendResult.InRoom(appended.eventId(), room, appended.seq(),
+                            Optional.of(appended.replayed())));
+        }
+        return rooms.append(ns, room, Optional.empty(), eventAt)
                 .thenApply(seq -> new SendResult.InRoom(messageId, room, seq));
     }
 

@@ -2,6 +2,7 @@ package dev.gamestate.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.core.GameException;
+import dev.gamestate.core.Names;
 import dev.gamestate.event.EventPayload;
 import java.util.Optional;
 
@@ -14,15 +15,22 @@ import java.util.Optional;
  * @param room the room whose stream a room message joins
  * @param text the message, at least one character
  * @param data a JSON object carried along; JSON null counts as absent
+ * @param requestId for a room message: at most once per (user, requestId), as a broadcast's
  */
 public record SendMessagePayload(Optional<String> to, Optional<String> room, String text,
-                                 Optional<JsonNode> data) implements EventPayload {
+                                 Optional<JsonNode> data, Optional<String> requestId) implements EventPayload {
 
     /** Treats missing and JSON-null fields as empty. */
     public SendMessagePayload {
         to = to == null ? Optional.empty() : to;
         room = room == null ? Optional.empty() : room;
         data = data == null ? Optional.empty() : data.filter(d -> !d.isNull() && !d.isMissingNode());
+        requestId = requestId == null ? Optional.empty() : requestId;
+    }
+
+    /** A message without a request id. */
+    public SendMessagePayload(Optional<String> to, Optional<String> room, String text, Optional<JsonNode> data) {
+        this(to, room, text, data, Optional.empty());
     }
 
     /**
@@ -46,6 +54,12 @@ public record SendMessagePayload(Optional<String> to, Optional<String> room, Str
         }
         if (data.isPresent() && !data.get().isObject()) {
             throw GameException.invalid("data must be a JSON object");
+        }
+        if (requestId.isPresent()) {
+            if (to.isPresent()) {
+                throw GameException.invalid("requestId is for room messages; a direct message takes none");
+            }
+            Names.requireRequestId("requestId", requestId.get());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gamestate.messaging;
 
 import dev.gamestate.event.AckResult;
+import java.util.Optional;
 
 /** The ack of {@code core.game.state.send_message}: one shape for each {@link MessageTarget}. */
 public sealed interface SendResult extends AckResult {
@@ -14,8 +15,14 @@ public sealed interface SendResult extends AckResult {
      * @param messageId the message's id
      * @param room      the room whose stream it joined
      * @param seq       its place in that stream
+     * @param replayed  with a requestId: whether this repeats the ack of a copy committed before
      */
-    record InRoom(String messageId, String room, long seq) implements SendResult {
+    record InRoom(String messageId, String room, long seq, Optional<Boolean> replayed) implements SendResult {
+
+        /** The ack of a room message without a request id. */
+        public InRoom(String messageId, String room, long seq) {
+            this(messageId, room, seq, Optional.empty());
+        }
     }
 
     /**

@@ -218,10 +218,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         LongFunction<OutboundEvent.InRoom<?>> eventAt = seq -> new OutboundEvent.InRoom<>(RoomEvents.BROADCAST_EVENT,
                 eventId, ns, userId, now, room, seq, body);
         if (broadcast.requestId().isPresent()) {
-            RoomCommitter.Once once = new RoomCommitter.Once(
-                    keys.roomRequest(ns, room, userId, broadcast.requestId().get()),
-                    RequestHash.of(mapper, "broadcast", room, broadcast.patch(), broadcast.data()), eventId);
-            return stream.appendOnce(ns, room, once, broadcast.patch(), eventAt).thenApply(appended ->
+            return appendOnce(ns, room, userId, broadcast.requestId().get(), "broadcast", broadcast.patch(),
+                    broadcast.data(), eventId, eventAt).thenApply(appended ->
                     new BroadcastResult(room, appended.seq(), appended.eventId(), Optional.of(appended.replayed())));
         }
         return append(ns, room, broadcast.patch(), eventAt).thenApply(seq -> new BroadcastResult(room, seq, eventId));
@@ -235,6 +233,24 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     public CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
                                           LongFunction<OutboundEvent.InRoom<?>> eventAt) {
         return stream.append(ns, room, patch, eventAt);
+    }
+
+    /**
+     * As {@link #append}, at most once per ({@code userId}, {@code requestId}) in the room within its
+     * history window, on any node: a copy of a request committed before answers its seq and event id,
+     * {@code replayed}; the same id with other content ({@code kind}, {@code patch} and {@code other}
+     * compared as JSON values) fails with {@code conflict}. {@code patch} also patches the state.
+     */
+    public CompletableFuture<RoomCommitter.Appended> appendOnce(Namespace ns, String room, String userId,
+                                                                String requestId, String kind,
+                                                                Optional<JsonNode> patch, Optional<JsonNode> other,
+                                                                String eventId,
+                                                                LongFunction<OutboundEvent.InRoom<?>> eventAt) {
+        RoomCommitter.Once once = new RoomCommitter.Once(keys.roomRequest(ns, room, userId, requestId),
+                RequestHash.of(mapper, kind, room, patch, other), eventId);
+        // A room message's text rides in "patch" for the hash only: it must not patch the state.
+        Optional<JsonNode> statePatch = kind.equals("broadcast") ? patch : Optional.empty();
+        return stream.appendOnce(ns, room, once, statePatch, eventAt);
     }
 
     /** True when {@code connection} is subscribed to {@code room} on this node. */

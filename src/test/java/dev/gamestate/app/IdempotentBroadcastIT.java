@@ -112,6 +112,28 @@ class IdempotentBroadcastIT {
     }
 
     @Test
+    void aRoomMessageWithARequestIdIsSentOnce() {
+        try (WsClient erin = nodeA.player("erin"); WsClient again = nodeB.player("erin")) {
+            erin.ack("subscribe", "{\"room\":\"i-4\"}");
+            again.ack("subscribe", "{\"room\":\"i-4\"}");
+            String message = "{\"room\":\"i-4\",\"text\":\"gg\",\"data\":{\"emote\":1},\"requestId\":\"chat-1\"}";
+            JsonNode first = erin.ack("core.game.state.send_message", message);
+            JsonNode repeat = again.ack("core.game.state.send_message", message);
+
+            assertThat(first.path("replayed").asBoolean(true)).isFalse();
+            assertThat(repeat.path("replayed").asBoolean()).isTrue();
+            assertThat(repeat.path("messageId").asText()).isEqualTo(first.path("messageId").asText());
+            assertThat(repeat.path("seq").asLong()).isEqualTo(first.path("seq").asLong());
+            assertThat(again.request("core.game.state.send_message",
+                    "{\"room\":\"i-4\",\"text\":\"other\",\"requestId\":\"chat-1\"}").path("error").path("code").asText())
+                    .isEqualTo("conflict");
+            assertThat(seqs(erin, "i-4")).containsExactly(1L);
+            assertThat(erin.request("core.game.state.send_message", "{\"to\":\"bob\",\"text\":\"hi\",\"requestId\":\"dm-1\"}")
+                    .path("error").path("code").asText()).isEqualTo("invalid_payload");
+        }
+    }
+
+    @Test
     void aBadRequestIdIsInvalid() {
         try (WsClient alice = nodeA.player("dave")) {
             alice.ack("subscribe", "{\"room\":\"i-3\"}");
