@@ -114,7 +114,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             }
         });
         this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession(), watches);
-        this.directory = new SubscriberDirectory(etcd, lease, nodeId, subscriptions);
+        this.directory = new SubscriberDirectory(etcd, lease, json, nodeId, subscriptions);
     }
 
     /** Binds {@code subscribe}, {@code unsubscribe} and {@code core.game.state.broadcast}. */

@@ -2,6 +2,7 @@ package dev.gamestate.rooms;
 
 import dev.gamestate.core.Namespace;
 import dev.gamestate.state.Etcd;
+import dev.gamestate.state.JsonValues;
 import dev.gamestate.state.Keys;
 import dev.gamestate.state.NodeLease;
 import dev.gamestate.state.NodeRecords;
@@ -33,9 +34,9 @@ final class SubscriberDirectory {
     private final NodeRecords records;
 
     /** Counts of {@code subscriptions}, written under {@code lease}; all written again when it is renewed. */
-    SubscriberDirectory(Etcd etcd, NodeLease lease, String nodeId, Subscriptions subscriptions) {
+    SubscriberDirectory(Etcd etcd, NodeLease lease, JsonValues json, String nodeId, Subscriptions subscriptions) {
         this.keys = etcd.keys();
-        this.counts = SubscriberCounts.inEtcd(etcd);
+        this.counts = SubscriberCounts.inEtcd(etcd, json);
         this.nodeId = nodeId;
         this.subscriptions = subscriptions;
         this.records = new NodeRecords(etcd, lease, "subscriptions", MAX_WAITING_ROOMS);
