@@ -8,6 +8,8 @@ import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.event.EventRegistry;
 import dev.gamestate.messaging.MessagingService;
 import dev.gamestate.protocol.WireCodec;
+import dev.gamestate.rooms.PresenceCounters;
+import dev.gamestate.rooms.PresencePolicy;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.state.Compactor;
 import dev.gamestate.state.Etcd;
@@ -153,10 +155,13 @@ public final class GameNode implements AutoCloseable {
         // sessions here.
         SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
         closeInReverse.add(watchStream);
+        // Every room has presence until rooms' policies say otherwise (their presence flag goes here).
+        PresencePolicy presence = PresencePolicy.always();
         RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer,
-                watchStream, scheduler, ROOM_WATCH_LINGER, sessions);
+                watchStream, scheduler, ROOM_WATCH_LINGER, sessions, presence);
         closeInReverse.add(rooms);
         RecordMetrics.bind(rooms.subscriberCounts(), meters);
+        meterPresence(meters, rooms.presenceCounters());
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
                 codec, clock);
         StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec, scheduler);
@@ -204,6 +209,21 @@ public final class GameNode implements AutoCloseable {
         // One per room with subscribers here (lingering ones included), two per user with sessions here.
         Gauge.builder("gamestate.watches", stream, SharedWatchStream::liveWatches)
                 .description("etcd watches this node holds").register(meters);
+    }
+
+    private static void meterPresence(MeterRegistry meters, PresenceCounters presence) {
+        FunctionCounter.builder("gamestate.presence.records.written", presence, PresenceCounters::recordsWritten)
+                .description("subscriber records this node wrote listing their room's members (no extra writes:"
+                        + " each is one of its coalesced count writes)").register(meters);
+        FunctionCounter.builder("gamestate.watch.events", presence, PresenceCounters::recordsReceived)
+                .tag("kind", "presence").description("events this node received from its etcd watches, by kind")
+                .register(meters);
+        FunctionCounter.builder("gamestate.presence.events", presence, PresenceCounters::events)
+                .description("presence events built: one per room per change pushed").register(meters);
+        FunctionCounter.builder("gamestate.presence.pushes", presence, PresenceCounters::pushes)
+                .description("presence event frames queued to connections").register(meters);
+        Gauge.builder("gamestate.presence.rooms", presence, PresenceCounters::rooms)
+                .description("rooms whose presence this node follows").register(meters);
     }
 
     private static void meterCommitter(MeterRegistry meters, RoomCommitter committer, SerialExecutor thread) {

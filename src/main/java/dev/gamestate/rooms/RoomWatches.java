@@ -46,6 +46,16 @@ final class RoomWatches implements AutoCloseable {
          * before this returns.
          */
         void watchLost(Subscriptions.RoomKey key);
+
+        /**
+         * The room became of interest here (its first subscription); {@link #interestEnded} follows
+         * once it is not any more (the linger after its last one passed). Called under this class's
+         * lock, so the two alternate per room: be quick, never call back.
+         */
+        void interestBegan(Subscriptions.RoomKey key);
+
+        /** The room is no longer of interest here; see {@link #interestBegan}. */
+        void interestEnded(Subscriptions.RoomKey key);
     }
 
     /** One room's interest. Guarded by the enclosing instance. */
@@ -88,7 +98,14 @@ final class RoomWatches implements AutoCloseable {
 
     /** A subscription to {@code key} was registered: the room is of interest. */
     synchronized void hold(Subscriptions.RoomKey key) {
-        Entry e = rooms.computeIfAbsent(key, Entry::new);
+        Entry e = rooms.get(key);
+        if (e == null) {
+            e = new Entry(key);
+            rooms.put(key, e);
+            if (!closed) {
+                sink.interestBegan(key);
+            }
+        }
         e.subscriptions++;
         if (e.linger != null) {
             e.linger.cancel(false);
@@ -126,6 +143,7 @@ final class RoomWatches implements AutoCloseable {
                 return; // someone subscribed again meanwhile
             }
             rooms.remove(e.key);
+            sink.interestEnded(e.key);
             watch = e.watch;
             e.watch = null;
             e.linger = null;
@@ -193,6 +211,7 @@ final class RoomWatches implements AutoCloseable {
         synchronized (this) {
             closed = true;
             for (Entry e : rooms.values()) {
+                sink.interestEnded(e.key);
                 if (e.linger != null) {
                     e.linger.cancel(false);
                 }

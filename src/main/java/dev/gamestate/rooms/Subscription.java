@@ -31,6 +31,7 @@ final class Subscription {
     private final String room;
 
     private long lastSeq;
+    private volatile boolean acked; // its subscribe ack went out: room-level pushes may follow it
     private boolean held = true;
     private boolean stale;
     private boolean conflating;
@@ -62,6 +63,11 @@ final class Subscription {
 
     synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** True once its subscribe ack was queued ({@link #start}): pushes about the room may follow it. */
+    boolean acked() {
+        return acked;
     }
 
     /** What {@link #offer} decided for an event. */
@@ -124,6 +130,7 @@ final class Subscription {
         if (closed) {
             return false;
         }
+        acked = true;
         for (RoomStream.LoggedEvent event : replay) {
             if (event.seq() > lastSeq) {
                 connection.push(Push.ofUtf8(event.frame()));
