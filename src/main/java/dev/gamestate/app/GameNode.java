@@ -151,8 +151,8 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(streamThread);
         Gauge.builder("gamestate.stream.queued", streamThread::depth)
                 .description("watch responses waiting for the stream thread").register(meters);
-        // One gRPC stream carries every watch: one per room with subscribers here, two per user with
-        // sessions here.
+        // One gRPC stream carries every watch: one or two per room with subscribers here, two per user
+        // with sessions here.
         SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
         closeInReverse.add(watchStream);
         // Every room has presence until rooms' policies say otherwise (their presence flag goes here).
@@ -206,7 +206,8 @@ public final class GameNode implements AutoCloseable {
                 .description(what).register(meters);
         FunctionCounter.builder(events, users, UserWatches::inboxMessagesReceived).tag("kind", "inbox")
                 .description(what).register(meters);
-        // One per room with subscribers here (lingering ones included), two per user with sessions here.
+        // Two per room with subscribers here, lingering ones included (its log and, with presence, its
+        // subscriber records), two per user with sessions here.
         Gauge.builder("gamestate.watches", stream, SharedWatchStream::liveWatches)
                 .description("etcd watches this node holds").register(meters);
     }
@@ -219,7 +220,8 @@ public final class GameNode implements AutoCloseable {
                 .tag("kind", "presence").description("events this node received from its etcd watches, by kind")
                 .register(meters);
         FunctionCounter.builder("gamestate.presence.events", presence, PresenceCounters::events)
-                .description("presence events built: one per room per change pushed").register(meters);
+                .description("presence events pushed: one per room per change, to its subscribers here")
+                .register(meters);
         FunctionCounter.builder("gamestate.presence.pushes", presence, PresenceCounters::pushes)
                 .description("presence event frames queued to connections").register(meters);
         Gauge.builder("gamestate.presence.rooms", presence, PresenceCounters::rooms)

@@ -26,7 +26,7 @@ public final class PresenceCounters {
         return recordsReceived.sum();
     }
 
-    /** Presence events this node built: one per room per change it pushed. */
+    /** Presence events this node pushed: one per room per change, whatever its number of recipients. */
     public long events() {
         return events.sum();
     }

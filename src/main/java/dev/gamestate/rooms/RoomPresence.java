@@ -186,6 +186,9 @@ final class RoomPresence {
         if (closed) {
             return;
         }
+        if (retry != null) {
+            retry.cancel(false); // one read again at a time: the newer one does for both
+        }
         try {
             retry = scheduler.schedule(task, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException shutDown) {
@@ -303,6 +306,9 @@ final class RoomPresence {
             if (!holds.containsKey(connection)) {
                 to.add(connection);
             }
+        }
+        if (to.isEmpty()) {
+            return; // told to nobody: a held connection gets it on release, a later subscriber asks
         }
         counters.event(to.size());
         // Pushed under the lock: a later event or a release never overtakes this one.
