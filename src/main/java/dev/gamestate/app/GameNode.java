@@ -8,6 +8,8 @@ import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.event.EventRegistry;
 import dev.gamestate.messaging.MessagingService;
 import dev.gamestate.protocol.WireCodec;
+import dev.gamestate.rooms.PresenceCounters;
+import dev.gamestate.rooms.PresencePolicy;
 import dev.gamestate.rooms.RoomService;
 import dev.gamestate.state.Compactor;
 import dev.gamestate.state.Etcd;
@@ -149,14 +151,17 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(streamThread);
         Gauge.builder("gamestate.stream.queued", streamThread::depth)
                 .description("watch responses waiting for the stream thread").register(meters);
-        // One gRPC stream carries every watch: one per room with subscribers here, two per user with
-        // sessions here.
+        // One gRPC stream carries every watch: one or two per room with subscribers here, two per user
+        // with sessions here.
         SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
         closeInReverse.add(watchStream);
+        // Every room has presence until rooms' policies say otherwise (their presence flag goes here).
+        PresencePolicy presence = PresencePolicy.always();
         RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer,
-                watchStream, scheduler, ROOM_WATCH_LINGER, sessions);
+                watchStream, scheduler, ROOM_WATCH_LINGER, sessions, presence);
         closeInReverse.add(rooms);
         RecordMetrics.bind(rooms.subscriberCounts(), meters);
+        meterPresence(meters, rooms.presenceCounters());
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
                 codec, clock);
         StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec, scheduler);
@@ -201,9 +206,26 @@ public final class GameNode implements AutoCloseable {
                 .description(what).register(meters);
         FunctionCounter.builder(events, users, UserWatches::inboxMessagesReceived).tag("kind", "inbox")
                 .description(what).register(meters);
-        // One per room with subscribers here (lingering ones included), two per user with sessions here.
+        // Two per room with subscribers here, lingering ones included (its log and, with presence, its
+        // subscriber records), two per user with sessions here.
         Gauge.builder("gamestate.watches", stream, SharedWatchStream::liveWatches)
                 .description("etcd watches this node holds").register(meters);
+    }
+
+    private static void meterPresence(MeterRegistry meters, PresenceCounters presence) {
+        FunctionCounter.builder("gamestate.presence.records.written", presence, PresenceCounters::recordsWritten)
+                .description("subscriber records this node wrote listing their room's members (no extra writes:"
+                        + " each is one of its coalesced count writes)").register(meters);
+        FunctionCounter.builder("gamestate.watch.events", presence, PresenceCounters::recordsReceived)
+                .tag("kind", "presence").description("events this node received from its etcd watches, by kind")
+                .register(meters);
+        FunctionCounter.builder("gamestate.presence.events", presence, PresenceCounters::events)
+                .description("presence events pushed: one per room per change, to its subscribers here")
+                .register(meters);
+        FunctionCounter.builder("gamestate.presence.pushes", presence, PresenceCounters::pushes)
+                .description("presence event frames queued to connections").register(meters);
+        Gauge.builder("gamestate.presence.rooms", presence, PresenceCounters::rooms)
+                .description("rooms whose presence this node follows").register(meters);
     }
 
     private static void meterCommitter(MeterRegistry meters, RoomCommitter committer, SerialExecutor thread) {

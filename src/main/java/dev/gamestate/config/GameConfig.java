@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * {@link ConfigException} naming the key.
  */
 public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Namespaces namespaces, Rooms rooms,
-                         Messaging messaging, Economy economy, Admin admin, Log log) {
+                         Presence presence, Messaging messaging, Economy economy, Admin admin, Log log) {
 
     // etcd refuses requests over 1.5 MiB; a frame or a room state must fit with room to spare.
     private static final int MAX_VALUE_BYTES = 1024 * 1024;
@@ -37,6 +37,7 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
         Check.present("limits", limits);
         Check.present("namespaces", namespaces);
         Check.present("rooms", rooms);
+        Check.present("presence", presence);
         Check.present("messaging", messaging);
         Check.present("economy", economy);
         Check.present("admin", admin);
@@ -214,6 +215,22 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
             Check.range("rooms.maxHistoryBytes", maxHistoryBytes, 1024, 1L << 30);
             Check.that(maxHistoryBytes >= 2L * maxEventBytes, "rooms.maxHistoryBytes",
                     "must be at least twice rooms.maxEventBytes (" + maxEventBytes + "), got " + maxHistoryBytes);
+        }
+    }
+
+    /**
+     * Who is in a room: member lists and their bounds, for the rooms whose presence is on.
+     *
+     * @param maxMembers the most users a room's presence lists (also the most one node's record of a
+     *                   room names); past it the room's presence is a count only. 0: counts only
+     * @param interval   a room's presence changes are gathered and pushed at most once per interval
+     */
+    public record Presence(int maxMembers, Duration interval) {
+
+        /** Checks both values. */
+        public Presence {
+            Check.range("presence.maxMembers", maxMembers, 0, 1000);
+            Check.range("presence.interval", interval, Duration.ofMillis(10), Duration.ofMinutes(1));
         }
     }
 

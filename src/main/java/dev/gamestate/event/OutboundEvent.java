@@ -6,8 +6,9 @@ import java.util.Objects;
 
 /**
  * An event pushed to clients: what happened, who caused it, and where it goes. Either it joins a
- * room's ordered stream ({@link InRoom}: {@code room} and {@code seq} on the wire) or it goes to a
- * user's sessions ({@link ToUser}: neither).
+ * room's ordered stream ({@link InRoom}: {@code room} and {@code seq} on the wire), or it tells a
+ * room's subscribers about the room outside that stream ({@link AboutRoom}: {@code room}, no
+ * {@code seq}), or it goes to a user's sessions ({@link ToUser}: neither).
  */
 public sealed interface OutboundEvent {
 
@@ -48,6 +49,29 @@ public sealed interface OutboundEvent {
 
         /** Rejects nulls. */
         public InRoom {
+            requireFields(type, id, namespace, userId, timestamp, payload);
+            Objects.requireNonNull(room, "room");
+        }
+    }
+
+    /**
+     * An event about a room that is not part of its ordered stream (who is in it): it has no seq and
+     * is not in the room's history.
+     *
+     * @param type      the event's kind
+     * @param id        the event id
+     * @param namespace the namespace of the room
+     * @param userId    who caused it, or {@code system}
+     * @param timestamp when the server made it
+     * @param room      the room
+     * @param payload   the body, of the type's payload class
+     * @param <P>       the payload type
+     */
+    record AboutRoom<P extends PushPayload>(PushType<P> type, String id, Namespace namespace, String userId,
+                                            Instant timestamp, String room, P payload) implements OutboundEvent {
+
+        /** Rejects nulls. */
+        public AboutRoom {
             requireFields(type, id, namespace, userId, timestamp, payload);
             Objects.requireNonNull(room, "room");
         }

@@ -243,9 +243,14 @@ public final class WireCodec implements EventEncoder {
             g.writeStringField("namespace", event.namespace().wire());
             g.writeStringField("userId", event.userId());
             g.writeStringField("timestamp", TIMESTAMP.format(event.timestamp()));
-            if (event instanceof OutboundEvent.InRoom<?> inRoom) {
-                g.writeStringField("room", inRoom.room());
-                g.writeNumberField("seq", inRoom.seq());
+            switch (event) {
+                case OutboundEvent.InRoom<?> inRoom -> {
+                    g.writeStringField("room", inRoom.room());
+                    g.writeNumberField("seq", inRoom.seq());
+                }
+                case OutboundEvent.AboutRoom<?> aboutRoom -> g.writeStringField("room", aboutRoom.room());
+                case OutboundEvent.ToUser<?> toUser -> {
+                }
             }
             g.writeFieldName("payload");
             mapper.writeValue(g, event.payload());

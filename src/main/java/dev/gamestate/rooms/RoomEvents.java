@@ -30,6 +30,17 @@ public final class RoomEvents {
      */
     public static final PushType<SnapshotEvent> SNAPSHOT = PushType.of("snapshot", SnapshotEvent.class);
 
+    /** {@code presence}: who is in a room the session is subscribed to. */
+    public static final EventType<PresencePayload> PRESENCE = EventType.of("presence", PresencePayload.class);
+
+    /**
+     * The pushed event that tells a room's subscribers who joined and who left it:
+     * {@code {"type":"core.game.state.presence","room","payload":{"room","joined","left","count","complete"}}},
+     * with a room but no seq (it is not part of the room's stream).
+     */
+    public static final PushType<PresenceEvent> PRESENCE_EVENT =
+            PushType.of("core.game.state.presence", PresenceEvent.class);
+
     private RoomEvents() {
     }
 }

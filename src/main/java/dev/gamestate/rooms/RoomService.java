@@ -25,6 +25,7 @@ import dev.gamestate.state.NodeRecords;
 import dev.gamestate.state.RoomCommitter;
 import dev.gamestate.state.RoomLog;
 import dev.gamestate.state.SharedWatchStream;
+import dev.gamestate.state.SubscriberCounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,10 @@ import org.slf4j.LoggerFactory;
  * <p>Subscribing again to a room the session is already subscribed to replaces the subscription: the
  * ack carries a fresh snapshot and the events after it follow, none of them twice. Unsubscribing from
  * a room the session is not subscribed to is answered with {@code {}} all the same.
+ *
+ * <p>Rooms with presence ({@link PresencePolicy}) also tell their subscribers who is in them: a
+ * {@code presence} request, and {@code core.game.state.presence} events as users join and leave
+ * ({@link Presence}).
  */
 public final class RoomService implements ConnectionListener, AutoCloseable {
 
@@ -72,6 +77,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final Subscriptions subscriptions;
     private final SubscriberDirectory directory;
     private final RoomWatches watches;
+    private final Presence presence;
     private final Outbox outbox;
     private final ScheduledExecutorService scheduler;
     private final Keys keys;
@@ -92,10 +98,12 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
      * @param scheduler runs the linger timers of room watches
      * @param linger    how long a room's watch outlives its last local subscription
      * @param outbox    this node's connections, for fan-out
+     * @param presencePolicy which rooms have presence
      */
     public RoomService(GameConfig config, String nodeId, Etcd etcd, NodeLease lease, JsonValues json,
                        EventEncoder encoder, Clock clock, RoomCommitter committer, SharedWatchStream watchStream,
-                       ScheduledExecutorService scheduler, Duration linger, Outbox outbox) {
+                       ScheduledExecutorService scheduler, Duration linger, Outbox outbox,
+                       PresencePolicy presencePolicy) {
         this.config = config;
         this.outbox = outbox;
         this.scheduler = scheduler;
@@ -118,16 +126,32 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             public void watchLost(Subscriptions.RoomKey key) {
                 resyncRoom(key, false); // that room alone
             }
+
+            @Override
+            public void interestBegan(Subscriptions.RoomKey key) {
+                presence.began(key);
+            }
+
+            @Override
+            public void interestEnded(Subscriptions.RoomKey key) {
+                presence.ended(key);
+            }
         });
         this.subscriptions = new Subscriptions(config.limits().maxSubscriptionsPerSession(), watches);
-        this.directory = new SubscriberDirectory(etcd, lease, nodeId, subscriptions);
+        this.presence = new Presence(config.presence(), presencePolicy, nodeId, etcd.keys(),
+                SubscriberCounts.inEtcd(etcd, json), json, watchStream, scheduler, subscriptions, outbox,
+                (key, event) -> Push.ofUtf8(encoder.encode(new OutboundEvent.AboutRoom<>(RoomEvents.PRESENCE_EVENT,
+                        ids.next(), key.namespace(), SYSTEM, clock.instant(), key.room(), event))));
+        this.directory = new SubscriberDirectory(etcd, lease, json, nodeId, subscriptions, presencePolicy,
+                config.presence().maxMembers(), presence.counters());
     }
 
-    /** Binds {@code subscribe}, {@code unsubscribe} and {@code core.game.state.broadcast}. */
+    /** Binds {@code subscribe}, {@code unsubscribe}, {@code presence} and {@code core.game.state.broadcast}. */
     public void register(EventRegistry.Builder builder) {
         builder.register(RoomEvents.SUBSCRIBE, this::subscribe)
                 .register(RoomEvents.UNSUBSCRIBE, this::unsubscribe)
                 .register(RoomEvents.HISTORY, this::history)
+                .register(RoomEvents.PRESENCE, this::presence)
                 .register(RoomEvents.BROADCAST, this::broadcast);
     }
 
@@ -136,7 +160,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         Namespace ns = caller.namespace();
         // Registered before the read below: every event after the seq it returns reaches the subscription.
         Subscription sub = subscriptions.add(caller, room);
-        directory.add(sub); // the room's count, informational: the ack does not wait for it
+        directory.add(sub); // the room's record, informational: the ack does not wait for it
+        presence.changed(new Subscriptions.RoomKey(ns, room));
         OptionalLong since = event.payload().since();
         CompletableFuture<Reply> reply = watches.read(new Subscriptions.RoomKey(ns, room)).thenCompose(state ->
                 history.since(ns, room, since, event.payload().epoch(), state)
@@ -144,7 +169,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         return reply.whenComplete((r, error) -> {
             if (error != null) {
                 subscriptions.remove(sub);
-                directory.remove(List.of(sub));
+                left(List.of(sub));
             }
         });
     }
@@ -186,8 +211,33 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         if (removed.isEmpty()) {
             return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
         }
-        directory.remove(List.of(removed.get())); // the room's count, informational: not waited for
+        left(List.of(removed.get())); // the room's record, informational: not waited for
         return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
+    }
+
+    /** {@code subs} were dropped: their rooms' records and presence follow. */
+    private void left(List<Subscription> subs) {
+        directory.remove(subs);
+        for (Subscription sub : subs) {
+            Subscriptions.RoomKey key = new Subscriptions.RoomKey(sub.namespace(), sub.room());
+            presence.forget(sub.connection(), key);
+            presence.changed(key);
+        }
+    }
+
+    /**
+     * Who is in a room the caller is subscribed to, as this node last told its subscribers; the
+     * presence events that follow the reply bring it up to date.
+     */
+    private CompletableFuture<Reply> presence(Event<PresencePayload> event, Connection caller) {
+        Subscriptions.RoomKey key = new Subscriptions.RoomKey(caller.namespace(), event.payload().room());
+        if (!presence.enabled(key)) {
+            return forbidden("room " + key.room() + " has no presence");
+        }
+        if (!isSubscribed(caller, key.room())) {
+            return forbidden("subscribe to room " + key.room() + " before asking who is in it");
+        }
+        return presence.hold(caller, key).thenApply(result -> Reply.of(result, () -> presence.release(caller, key)));
     }
 
     private CompletableFuture<Reply> broadcast(Event<BroadcastPayload> event, Connection caller) {
@@ -377,8 +427,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     /** Drops every subscription of the closed connection. */
     @Override
     public void closed(Connection connection) {
-        List<Subscription> removed = subscriptions.removeAll(connection);
-        directory.remove(removed);
+        left(subscriptions.removeAll(connection));
     }
 
     /** Room log events this node received from its room watches. */
@@ -391,15 +440,21 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         return watches.rooms();
     }
 
-    /** Stops every room watch and linger timer. */
+    /** Stops every room watch and linger timer, and presence with them. */
     @Override
     public void close() {
         watches.close();
+        presence.close();
     }
 
-    /** The batched writer of this node's room subscriber counts, for its metrics. */
+    /** The batched writer of this node's room subscriber records, for its metrics. */
     public NodeRecords subscriberCounts() {
         return directory.records();
+    }
+
+    /** What presence costs this node, for its metrics. */
+    public PresenceCounters presenceCounters() {
+        return presence.counters();
     }
 
     private static <T> CompletableFuture<T> forbidden(String message) {

@@ -48,6 +48,16 @@ final class RoomWatches implements AutoCloseable {
          * before this returns.
          */
         void watchLost(Subscriptions.RoomKey key);
+
+        /**
+         * The room became of interest here (its first subscription); {@link #interestEnded} follows
+         * once it is not any more (the linger after its last one passed). Called under this class's
+         * lock, so the two alternate per room: be quick, never call back.
+         */
+        void interestBegan(Subscriptions.RoomKey key);
+
+        /** The room is no longer of interest here; see {@link #interestBegan}. */
+        void interestEnded(Subscriptions.RoomKey key);
     }
 
     /** One room's interest. Guarded by the enclosing instance. */
@@ -90,7 +100,14 @@ final class RoomWatches implements AutoCloseable {
 
     /** A subscription to {@code key} was registered: the room is of interest. */
     synchronized void hold(Subscriptions.RoomKey key) {
-        Entry e = rooms.computeIfAbsent(key, Entry::new);
+        Entry e = rooms.get(key);
+        if (e == null) {
+            e = new Entry(key);
+            rooms.put(key, e);
+            if (!closed) {
+                sink.interestBegan(key);
+            }
+        }
         e.subscriptions++;
         if (e.linger != null) {
             e.linger.cancel(false);
@@ -128,6 +145,7 @@ final class RoomWatches implements AutoCloseable {
                 return; // someone subscribed again meanwhile
             }
             rooms.remove(e.key);
+            sink.interestEnded(e.key);
             watch = e.watch;
             e.watch = null;
             e.linger = null;
@@ -195,6 +213,7 @@ final class RoomWatches implements AutoCloseable {
         synchronized (this) {
             closed = true;
             for (Entry e : rooms.values()) {
+                sink.interestEnded(e.key);
                 if (e.linger != null) {
                     e.linger.cancel(false);
                 }

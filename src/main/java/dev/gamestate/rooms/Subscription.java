@@ -33,6 +33,7 @@ final class Subscription {
     private long lastSeq;
     private Optional<String> epoch = Optional.empty(); // of lastSeq
     private boolean restarted; // the room's stream began anew since lastSeq: the next resync resets
+    private volatile boolean acked; // its subscribe ack went out: room-level pushes may follow it
     private boolean held = true;
     private boolean stale;
     private boolean conflating;
@@ -64,6 +65,11 @@ final class Subscription {
 
     synchronized boolean isClosed() {
         return closed;
+    }
+
+    /** True once its subscribe ack was queued ({@link #start}): pushes about the room may follow it. */
+    boolean acked() {
+        return acked;
     }
 
     /** What {@link #offer} decided for an event. */
@@ -127,6 +133,7 @@ final class Subscription {
             return false;
         }
         this.epoch = epoch;
+        acked = true;
         for (RoomStream.LoggedEvent event : replay) {
             if (event.seq() > lastSeq) {
                 connection.push(Push.ofUtf8(event.frame()));

@@ -145,6 +145,15 @@ final class Subscriptions {
         return subs == null ? List.of() : subs;
     }
 
+    /** The users subscribed to a room on this node, each with its number of subscriptions there. */
+    Map<String, Integer> members(Namespace namespace, String room) {
+        Map<String, Integer> members = new HashMap<>();
+        for (Subscription sub : inRoom(namespace, room)) {
+            members.merge(sub.connection().userId(), 1, Integer::sum);
+        }
+        return members;
+    }
+
     /** The rooms that have subscribers on this node. */
     Set<RoomKey> rooms() {
         return Set.copyOf(byRoom.keySet());

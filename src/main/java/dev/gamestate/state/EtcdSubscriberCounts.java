@@ -3,31 +3,37 @@ package dev.gamestate.state;
 import dev.gamestate.core.Namespace;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** {@link SubscriberCounts} on jetcd's KV client: one prefix read of the room's counts. */
+/** {@link SubscriberCounts} on jetcd's KV client: one prefix read of the room's records. */
 final class EtcdSubscriberCounts implements SubscriberCounts {
 
     private final Etcd etcd;
+    private final JsonValues json;
 
-    EtcdSubscriberCounts(Etcd etcd) {
+    EtcdSubscriberCounts(Etcd etcd, JsonValues json) {
         this.etcd = etcd;
+        this.json = json;
     }
 
     @Override
     public CompletableFuture<Long> total(Namespace ns, String room) {
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(etcd.keys().subscriptions(ns, room)),
-                        GetOption.builder().isPrefix(true).build()))
-                .thenApply(r -> r.getKvs().stream()
-                        .mapToLong(kv -> parse(kv.getValue().toString(StandardCharsets.UTF_8)))
-                        .sum());
+        return records(ns, room).thenApply(byNode -> byNode.records().values().stream()
+                .mapToLong(SubscriberRecord::sessions)
+                .sum());
     }
 
-    private static long parse(String count) {
-        try {
-            return Long.parseLong(count.strip());
-        } catch (NumberFormatException e) {
-            return 1; // a key of the old layout (one per session, its value the node id): one subscriber
-        }
+    @Override
+    public CompletableFuture<ByNode> records(Namespace ns, String room) {
+        String prefix = etcd.keys().subscriptions(ns, room);
+        return etcd.call(() -> etcd.kv().get(Keys.bytes(prefix), GetOption.builder().isPrefix(true).build()))
+                .thenApply(r -> {
+                    Map<String, SubscriberRecord> byNode = new HashMap<>();
+                    r.getKvs().forEach(kv -> byNode.put(kv.getKey().toString(StandardCharsets.UTF_8)
+                            .substring(prefix.length()), SubscriberRecord.decode(kv.getValue().getBytes(), json)));
+                    return new ByNode(r.getHeader().getRevision(), byNode);
+                });
     }
 }

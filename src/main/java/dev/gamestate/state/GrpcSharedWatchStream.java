@@ -74,6 +74,11 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
         return add(new SharedWatch(WatchRange.prefix(prefix), startRevision, listener, this));
     }
 
+    @Override
+    public Watch watchPrefixChanges(String prefix, long startRevision, ChangeListener listener) {
+        return add(new SharedWatch(WatchRange.prefix(prefix), startRevision, true, listener, this));
+    }
+
     private synchronized SharedWatch add(SharedWatch watch) {
         if (closed) {
             throw new IllegalStateException("the watch stream is closed");
@@ -224,11 +229,11 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
             // The next response is asked for once this one is off our hands: delivered, or not
             // to be delivered at all. etcd's stream waits meanwhile (HTTP/2 flow control).
             switch (answer) {
-                case StreamAnswer.Puts puts -> {
-                    putsReceived.addAndGet(puts.puts().size());
+                case StreamAnswer.Changes changes -> {
+                    putsReceived.addAndGet(changes.changes().size());
                     delivery.execute(() -> {
                         try {
-                            puts.watch().deliver(puts.puts());
+                            changes.watch().deliver(changes.changes());
                         } finally {
                             from.requestNext();
                         }

@@ -9,17 +9,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One watch on the shared stream: its range, where it resumes, and the delivery to its listener
- * with the duplicates a resumed watch brings dropped.
+ * One watch on the shared stream: its range, whether it wants deletes, where it resumes, and the
+ * delivery to its listener with the duplicates a resumed watch brings dropped.
  */
 final class SharedWatch implements SharedWatchStream.Watch {
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedWatch.class);
-    private static final Comparator<WatchedPut> REVISION_THEN_KEY =
-            Comparator.comparingLong(WatchedPut::modRevision).thenComparing(WatchedPut::key);
+    private static final Comparator<WatchedChange> REVISION_THEN_KEY =
+            Comparator.comparingLong(WatchedChange::modRevision).thenComparing(WatchedChange::key);
 
     final WatchRange range;
-    private final WatchListener listener;
+    /** Deletes are delivered too; otherwise etcd filters them out. */
+    final boolean deletes;
+    private final ChangeListener listener;
     private final GrpcSharedWatchStream owner;
 
     // Guarded by the owner's lock. Where a re-created watch starts: the newest revision received
@@ -41,11 +43,42 @@ final class SharedWatch implements SharedWatchStream.Watch {
     private String firstKeyAtLastRevision;
     private Set<String> moreKeysAtLastRevision;
 
+    /** A watch of puts only. */
     SharedWatch(WatchRange range, long startRevision, WatchListener listener, GrpcSharedWatchStream owner) {
+        this(range, startRevision, false, putsOnly(listener), owner);
+    }
+
+    /** A watch of puts and, when {@code deletes}, deletes. */
+    SharedWatch(WatchRange range, long startRevision, boolean deletes, ChangeListener listener,
+                GrpcSharedWatchStream owner) {
         this.range = range;
+        this.deletes = deletes;
         this.resumeAt = Math.max(0, startRevision);
         this.listener = listener;
         this.owner = owner;
+    }
+
+    /** {@code listener} as a listener of changes; a watch of puts only is never handed a delete. */
+    private static ChangeListener putsOnly(WatchListener listener) {
+        return new ChangeListener() {
+            @Override
+            public void onChanges(List<WatchedChange> changes) {
+                List<WatchedPut> puts = new ArrayList<>(changes.size());
+                for (WatchedChange change : changes) {
+                    if (change instanceof WatchedPut put) {
+                        puts.add(put);
+                    }
+                }
+                if (!puts.isEmpty()) {
+                    listener.onPuts(puts);
+                }
+            }
+
+            @Override
+            public void onEnd(WatchEnd end) {
+                listener.onEnd(end);
+            }
+        };
     }
 
     @Override
@@ -98,26 +131,26 @@ final class SharedWatch implements SharedWatchStream.Watch {
         stopped = true;
     }
 
-    /** A delivery task: the puts not delivered before, in (revision, key) order. */
-    void deliver(List<WatchedPut> puts) {
+    /** A delivery task: the changes not delivered before, in (revision, key) order. */
+    void deliver(List<? extends WatchedChange> changes) {
         if (stopped) {
             return;
         }
-        List<WatchedPut> sorted = new ArrayList<>(puts);
+        List<WatchedChange> sorted = new ArrayList<>(changes);
         sorted.sort(REVISION_THEN_KEY);
-        List<WatchedPut> fresh = new ArrayList<>(sorted.size());
-        for (WatchedPut put : sorted) {
-            if (isNew(put)) {
-                fresh.add(put);
+        List<WatchedChange> fresh = new ArrayList<>(sorted.size());
+        for (WatchedChange change : sorted) {
+            if (isNew(change)) {
+                fresh.add(change);
             }
         }
         if (fresh.isEmpty()) {
             return;
         }
         try {
-            listener.onPuts(fresh);
+            listener.onChanges(fresh);
         } catch (RuntimeException e) {
-            LOG.error("a watch listener failed on {} puts from revision {}", fresh.size(),
+            LOG.error("a watch listener failed on {} changes from revision {}", fresh.size(),
                     fresh.getFirst().modRevision(), e);
         }
     }
@@ -135,7 +168,7 @@ final class SharedWatch implements SharedWatchStream.Watch {
         }
     }
 
-    private boolean isNew(WatchedPut put) {
+    private boolean isNew(WatchedChange put) {
         long revision = put.modRevision();
         if (revision < lastRevision) {
             return false;

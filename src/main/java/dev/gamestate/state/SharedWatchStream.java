@@ -34,10 +34,19 @@ public interface SharedWatchStream extends AutoCloseable {
     /** Watches every key starting with {@code prefix}, as {@link #watch} does a range. */
     Watch watchPrefix(String prefix, long startRevision, WatchListener listener);
 
+    /**
+     * Watches every key starting with {@code prefix} as {@link #watchPrefix} does, deletes included
+     * (a key deleted, or gone with its lease): for keys whose absence means something.
+     */
+    Watch watchPrefixChanges(String prefix, long startRevision, ChangeListener listener);
+
     /** Watches neither cancelled nor ended by etcd, whether created on etcd yet or waiting to be. */
     int liveWatches();
 
-    /** Puts received from etcd since start, duplicates after a reconnect included. */
+    /**
+     * Puts (and deletes, for watches of changes) received from etcd since start, duplicates after a
+     * reconnect included.
+     */
     long putsReceived();
 
     /** Streams started, the first included; one etcd then refused (no leader, say) counts too. */

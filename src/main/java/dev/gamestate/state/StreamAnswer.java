@@ -9,8 +9,8 @@ sealed interface StreamAnswer {
     record Nothing() implements StreamAnswer {
     }
 
-    /** Puts for {@code watch}, to deliver. */
-    record Puts(SharedWatch watch, List<WatchedPut> puts) implements StreamAnswer {
+    /** Puts (and deletes, for a watch that wants them) for {@code watch}, to deliver. */
+    record Changes(SharedWatch watch, List<WatchedChange> changes) implements StreamAnswer {
     }
 
     /** etcd ended {@code watch} for good. */

@@ -98,18 +98,21 @@ final class WatchSession {
             watch.resumeFrom(revision + 1);
             return NOTHING;
         }
-        List<WatchedPut> puts = new ArrayList<>(response.getEventsCount());
+        List<WatchedChange> changes = new ArrayList<>(response.getEventsCount());
         for (Event event : response.getEventsList()) {
+            KeyValue kv = event.getKv();
             if (event.getType() == Event.EventType.PUT) {
-                KeyValue kv = event.getKv();
-                puts.add(new WatchedPut(kv.getKey().toStringUtf8(), kv.getValue().toByteArray(), kv.getModRevision()));
+                changes.add(new WatchedPut(kv.getKey().toStringUtf8(), kv.getValue().toByteArray(), kv.getModRevision()));
+            } else if (event.getType() == Event.EventType.DELETE && watch.deletes) {
+                // etcd sets a delete's mod revision to the revision of the delete
+                changes.add(new WatchedDelete(kv.getKey().toStringUtf8(), kv.getModRevision()));
             }
         }
-        if (puts.isEmpty()) {
+        if (changes.isEmpty()) {
             return NOTHING;
         }
-        watch.resumeFrom(puts.getLast().modRevision());
-        return new StreamAnswer.Puts(watch, puts);
+        watch.resumeFrom(changes.getLast().modRevision());
+        return new StreamAnswer.Changes(watch, changes);
     }
 
     private StreamAnswer created(WatchResponse response) {
@@ -171,12 +174,15 @@ final class WatchSession {
         while (started && awaitingCreated.size() < MAX_CREATES_IN_FLIGHT && !unsent.isEmpty()) {
             SharedWatch watch = unsent.poll();
             awaitingCreated.add(watch);
-            requests.onNext(WatchRequest.newBuilder().setCreateRequest(WatchCreateRequest.newBuilder()
+            WatchCreateRequest.Builder create = WatchCreateRequest.newBuilder()
                     .setKey(watch.range.key())
                     .setRangeEnd(watch.range.end())
                     .setStartRevision(watch.resumeAt())
-                    .setProgressNotify(true)
-                    .addFilters(WatchCreateRequest.FilterType.NODELETE)).build());
+                    .setProgressNotify(true);
+            if (!watch.deletes) {
+                create.addFilters(WatchCreateRequest.FilterType.NODELETE);
+            }
+            requests.onNext(WatchRequest.newBuilder().setCreateRequest(create).build());
         }
     }
 

@@ -7,5 +7,5 @@ package dev.gamestate.state;
  * @param value the value written
  * @param modRevision the revision of the write; every key one transaction writes shares it
  */
-public record WatchedPut(String key, byte[] value, long modRevision) {
+public record WatchedPut(String key, byte[] value, long modRevision) implements WatchedChange {
 }

@@ -43,6 +43,7 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
     private static final byte[] ERROR = ascii("\"error\"");
     private static final byte[] WELCOME = ascii("\"welcome\"");
     private static final byte[] SNAPSHOT = ascii("\"snapshot\"");
+    private static final byte[] PRESENCE = ascii("\"core.game.state.presence\"");
     private static final byte[] BROADCAST_ID = ascii("\"b");
     private static final byte[] SUBSCRIBE_ID = ascii("\"s");
     private static final byte[] CONFLATED = ascii("\"conflated\"");
@@ -135,6 +136,8 @@ final class NettyLoadConnection extends SimpleChannelInboundHandler<WebSocketFra
             onAnswer(type, now, false);
         } else if (scan.matches(type, WELCOME)) {
             subscribe();
+        } else if (scan.matches(type, PRESENCE)) {
+            return; // who is in the room: not part of its stream, nothing to check
         } else {
             onEvent(type, now, scan.matches(type, SNAPSHOT));
         }

@@ -69,6 +69,15 @@ class GameConfigTest {
     }
 
     @Test
+    void presenceListsAtMostAThousandMembersAndPushesAtMostEveryTenMilliseconds() {
+        assertRefused(() -> new GameConfig.Presence(1001, Duration.ofMillis(500)),
+                "presence.maxMembers: expected 0..1000, got 1001");
+        assertRefused(() -> new GameConfig.Presence(128, Duration.ofMillis(5)),
+                "presence.interval: expected 10ms..1m, got 5ms");
+        assertThat(new GameConfig.Presence(0, Duration.ofSeconds(1)).maxMembers()).isZero();
+    }
+
+    @Test
     void etcdUserAndPasswordGoTogether() {
         assertRefused(() -> etcd(Optional.of("bob"), Optional.empty()), "etcd.password: user and password go together");
         assertRefused(() -> etcd(Optional.empty(), Optional.of(SECRET)), "etcd.user: user and password go together");

@@ -8,11 +8,13 @@ import dev.gamestate.event.OutboundEvent;
 import dev.gamestate.messaging.MessageEvent;
 import dev.gamestate.messaging.MessageEvents;
 import dev.gamestate.rooms.BroadcastEvent;
+import dev.gamestate.rooms.PresenceEvent;
 import dev.gamestate.rooms.RoomEvents;
 import dev.gamestate.rooms.SnapshotEvent;
 import dev.gamestate.rooms.SnapshotReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +57,17 @@ class PushedEventWireTest {
 
         assertThat(frame).startsWith("{\"type\":\"snapshot\",").contains("\"room\":\"lobby\",\"seq\":57,")
                 .endsWith("\"payload\":{\"state\":{},\"reason\":\"resync\"}}");
+    }
+
+    @Test
+    void aPresenceEventNamesItsRoomButHasNoSeqAndLeavesEmptyListsOut() {
+        String frame = encode(new OutboundEvent.AboutRoom<>(RoomEvents.PRESENCE_EVENT, "p-1", Namespace.PRIVATE,
+                "system", Instant.parse("2026-11-25T14:05:55.000Z"), "match-1",
+                new PresenceEvent("match-1", List.of("carol"), List.of(), 3, true)));
+
+        assertThat(frame).isEqualTo("{\"type\":\"core.game.state.presence\",\"id\":\"p-1\",\"namespace\":\"private\","
+                + "\"userId\":\"system\",\"timestamp\":\"2026-11-25T14:05:55.000Z\",\"room\":\"match-1\","
+                + "\"payload\":{\"room\":\"match-1\",\"joined\":[\"carol\"],\"count\":3,\"complete\":true}}");
     }
 
     private String encode(OutboundEvent event) {

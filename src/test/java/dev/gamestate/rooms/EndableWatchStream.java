@@ -1,11 +1,13 @@
 package dev.gamestate.rooms;
 
+import dev.gamestate.state.ChangeListener;
 import dev.gamestate.state.SharedWatchStream;
 import dev.gamestate.state.WatchEnd;
 import dev.gamestate.state.WatchListener;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /**
  * A real {@link SharedWatchStream} whose watches a test can end as etcd would (say, compacted), one at
@@ -14,7 +16,7 @@ import java.util.concurrent.Executor;
  */
 final class EndableWatchStream implements SharedWatchStream {
 
-    private record Live(SharedWatchStream.Watch watch, WatchListener listener) {
+    private record Live(SharedWatchStream.Watch watch, Consumer<WatchEnd> listener) {
     }
 
     private final SharedWatchStream real;
@@ -33,7 +35,7 @@ final class EndableWatchStream implements SharedWatchStream {
             throw new AssertionError("no live watch of " + key + " (live: " + byKey.keySet() + ")");
         }
         live.watch().cancel();
-        delivery.execute(() -> live.listener().onEnd(end));
+        delivery.execute(() -> live.listener().accept(end));
     }
 
     /** True while a watch of {@code key} is live. */
@@ -43,15 +45,20 @@ final class EndableWatchStream implements SharedWatchStream {
 
     @Override
     public Watch watch(String key, String rangeEnd, long startRevision, WatchListener listener) {
-        return track(key, real.watch(key, rangeEnd, startRevision, listener), listener);
+        return track(key, real.watch(key, rangeEnd, startRevision, listener), listener::onEnd);
     }
 
     @Override
     public Watch watchPrefix(String prefix, long startRevision, WatchListener listener) {
-        return track(prefix, real.watchPrefix(prefix, startRevision, listener), listener);
+        return track(prefix, real.watchPrefix(prefix, startRevision, listener), listener::onEnd);
     }
 
-    private Watch track(String key, Watch watch, WatchListener listener) {
+    @Override
+    public Watch watchPrefixChanges(String prefix, long startRevision, ChangeListener listener) {
+        return track(prefix, real.watchPrefixChanges(prefix, startRevision, listener), listener::onEnd);
+    }
+
+    private Watch track(String key, Watch watch, Consumer<WatchEnd> listener) {
         Live live = new Live(watch, listener);
         byKey.put(key, live);
         return new Watch() {

@@ -454,13 +454,19 @@ class RoomServiceIT {
         node.request(players.get(0), "subscribe", "{\"room\":\"crowd\",\"since\":0}"); // a replacement
 
         String key = node.etcd().keys().prefix() + "subscriptions/private/crowd/" + node.nodeId();
-        await().atMost(ServiceNode.PATIENCE).until(() -> node.stored(key).map(JsonNode::asLong).orElse(0L) == 3);
+        await().atMost(ServiceNode.PATIENCE).until(() -> sessions(node, key) == 3);
+        assertThat(node.stored(key).orElseThrow().path("members"))
+                .as("the same record lists the users, for presence").isEqualTo(json("{\"p1\":1,\"p2\":1,\"p3\":1}"));
         assertThat(node.count(node.etcd().keys().prefix() + "subscriptions/private/crowd/")).isEqualTo(1);
         assertThat(node.rooms().snapshot(Namespace.PRIVATE, "crowd").join().subscribers()).isEqualTo(3);
 
         node.disconnect(players.get(1));
         node.request(players.get(2), "unsubscribe", "{\"room\":\"crowd\"}");
-        await().atMost(ServiceNode.PATIENCE).until(() -> node.stored(key).map(JsonNode::asLong).orElse(0L) == 1);
+        await().atMost(ServiceNode.PATIENCE).until(() -> sessions(node, key) == 1);
+    }
+
+    private static long sessions(ServiceNode node, String key) {
+        return node.stored(key).map(record -> record.path("sessions").asLong()).orElse(0L);
     }
 
     @Test

@@ -82,7 +82,7 @@ public final class ServiceNode implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private volatile EventRegistry registry;
 
-    private ServiceNode(GameConfig config, String nodeId) {
+    private ServiceNode(GameConfig config, String nodeId, PresencePolicy presence) {
         this.config = config;
         this.nodeId = nodeId;
         this.etcd = Etcd.create(config.etcd());
@@ -97,7 +97,7 @@ public final class ServiceNode implements AutoCloseable {
         this.watchStream = new EndableWatchStream(SharedWatchStream.create(config.etcd(), streamThread),
                 streamThread);
         this.rooms = new RoomService(config, nodeId, etcd, lease, json, codec, Clock.systemUTC(), committer,
-                watchStream, scheduler, ROOM_WATCH_LINGER, outbox);
+                watchStream, scheduler, ROOM_WATCH_LINGER, outbox, presence);
         connectionListeners.add(rooms);
         registrations.add(rooms::register);
         StreamListener fanOut = new StreamListener() {
@@ -114,9 +114,14 @@ public final class ServiceNode implements AutoCloseable {
         this.users = new UserWatches(etcd, watchStream, fanOut);
     }
 
-    /** Starts a node named {@code nodeId}. */
+    /** Starts a node named {@code nodeId}; every room has presence. */
     public static ServiceNode start(GameConfig config, String nodeId) {
-        return new ServiceNode(config, nodeId);
+        return new ServiceNode(config, nodeId, PresencePolicy.always());
+    }
+
+    /** Starts a node named {@code nodeId} whose rooms have presence as {@code presence} says. */
+    public static ServiceNode start(GameConfig config, String nodeId, PresencePolicy presence) {
+        return new ServiceNode(config, nodeId, presence);
     }
 
     /**

@@ -172,6 +172,27 @@ class SharedWatchStreamIT {
     }
 
     @Test
+    void aWatchOfChangesSeesDeletesAndKeysThatLeftWithTheirLeaseWhileAWatchOfPutsDoesNot() {
+        long from = revision() + 1;
+        RecordingChangeListener changes = new RecordingChangeListener();
+        RecordingWatchListener puts = new RecordingWatchListener();
+        stream.watchPrefixChanges(room(0), from, changes);
+        stream.watchPrefix(room(0), from, puts);
+        long lease = client.getLeaseClient().grant(2).join().getID();
+
+        kv.put(Keys.bytes(room(0) + "a"), Keys.bytes("1")).join();
+        kv.delete(Keys.bytes(room(0) + "a")).join();
+        kv.put(Keys.bytes(room(0) + "b"), Keys.bytes("2"), PutOption.builder().withLeaseId(lease).build()).join();
+        // Nobody keeps the lease alive: etcd deletes b when it expires.
+        await().atMost(PATIENCE).until(() -> changes.changes.size() == 4);
+
+        assertThat(changes.changes).extracting(c -> c.getClass().getSimpleName() + " " + c.key().substring(prefix.length()))
+                .containsExactly("WatchedPut r0/a", "WatchedDelete r0/a", "WatchedPut r0/b", "WatchedDelete r0/b");
+        assertThat(changes.changes.get(1).modRevision()).isGreaterThan(changes.changes.get(0).modRevision());
+        assertThat(puts.keys).containsExactly(room(0) + "a", room(0) + "b");
+    }
+
+    @Test
     void anIdleWatchFromNowStartsAfterTheRevisionEtcdCreatedItAt() {
         RecordingWatchListener listener = new RecordingWatchListener();
         SharedWatchStream.Watch watch = stream.watchPrefix(room(0), 0, listener);

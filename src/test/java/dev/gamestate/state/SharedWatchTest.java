@@ -39,6 +39,19 @@ class SharedWatchTest {
         assertThat(listener.keys).isEmpty();
     }
 
+    @Test
+    void aWatchOfChangesGetsPutsAndDeletesInRevisionOrderEachOnce() {
+        RecordingChangeListener changes = new RecordingChangeListener();
+        SharedWatch both = new SharedWatch(WatchRange.prefix("a/"), 1, true, changes, null);
+
+        both.deliver(List.of(new WatchedDelete("a/1", 7), put("a/1", 5), put("a/2", 7)));
+        // Resumed at 7, inclusive: 7's changes come again.
+        both.deliver(List.of(new WatchedDelete("a/1", 7), put("a/2", 7), new WatchedDelete("a/2", 8)));
+
+        assertThat(changes.changes).extracting(c -> c.getClass().getSimpleName() + " " + c.key() + "@" + c.modRevision())
+                .containsExactly("WatchedPut a/1@5", "WatchedDelete a/1@7", "WatchedPut a/2@7", "WatchedDelete a/2@8");
+    }
+
     private static WatchedPut put(String key, long revision) {
         return new WatchedPut(key, new byte[0], revision);
     }

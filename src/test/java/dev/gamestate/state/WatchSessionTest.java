@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Event;
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.ResponseHeader;
+import io.etcd.jetcd.api.WatchCreateRequest;
 import io.etcd.jetcd.api.WatchRequest;
 import io.etcd.jetcd.api.WatchResponse;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -49,9 +50,9 @@ class WatchSessionTest {
         session.read(created(8));
 
         StreamAnswer answer = session.read(puts(8, put("b/1", 21), put("b/2", 21)));
-        assertThat(answer).isInstanceOfSatisfying(StreamAnswer.Puts.class, puts -> {
-            assertThat(puts.watch()).isSameAs(second);
-            assertThat(puts.puts()).extracting(WatchedPut::key).containsExactly("b/1", "b/2");
+        assertThat(answer).isInstanceOfSatisfying(StreamAnswer.Changes.class, changes -> {
+            assertThat(changes.watch()).isSameAs(second);
+            assertThat(changes.changes()).extracting(WatchedChange::key).containsExactly("b/1", "b/2");
         });
         assertThat(second.resumeAt()).as("inclusive: the revision's keys may span a reconnect").isEqualTo(21);
     }
@@ -162,6 +163,26 @@ class WatchSessionTest {
         assertThat(session.size()).isZero();
     }
 
+    @Test
+    void aWatchOfPutsAsksEtcdToLeaveDeletesOutAndAWatchOfChangesGetsThemWithTheirRevision() {
+        SharedWatch puts = watch("a/", 10);
+        SharedWatch changes = new SharedWatch(WatchRange.prefix("b/"), 10, true, new RecordingChangeListener(), null);
+        session.create(puts);
+        session.create(changes);
+        session.read(created(1));
+        session.read(created(2));
+
+        assertThat(sent.requests.get(0).getCreateRequest().getFiltersList())
+                .containsExactly(WatchCreateRequest.FilterType.NODELETE);
+        assertThat(sent.requests.get(1).getCreateRequest().getFiltersList()).isEmpty();
+        StreamAnswer answer = session.read(puts(2, put("b/1", 11), delete("b/2", 12)));
+        assertThat(answer).isEqualTo(new StreamAnswer.Changes(changes,
+                List.of(((StreamAnswer.Changes) answer).changes().getFirst(), new WatchedDelete("b/2", 12))));
+        assertThat(changes.resumeAt()).isEqualTo(12);
+        // A delete etcd sends a watch of puts anyway is not handed on.
+        assertThat(session.read(puts(1, delete("a/1", 13)))).isInstanceOf(StreamAnswer.Nothing.class);
+    }
+
     private static SharedWatch watch(String prefix, long from) {
         // The owner is only needed by cancel() and resumeRevision(), which these tests do not call.
         return new SharedWatch(WatchRange.prefix(prefix), from, new RecordingWatchListener(), null);
@@ -189,6 +210,11 @@ class WatchSessionTest {
         return Event.newBuilder().setType(Event.EventType.PUT).setKv(KeyValue.newBuilder()
                 .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8("{}"))
                 .setModRevision(revision)).build();
+    }
+
+    private static Event delete(String key, long revision) {
+        return Event.newBuilder().setType(Event.EventType.DELETE).setKv(KeyValue.newBuilder()
+                .setKey(ByteString.copyFromUtf8(key)).setModRevision(revision)).build();
     }
 
     private static ResponseHeader header(long revision) {

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class RecordingConnection implements Connection {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String PRESENCE = "core.game.state.presence";
 
     private final String sessionId;
     private final Principal principal;
@@ -76,9 +77,13 @@ public final class RecordingConnection implements Connection {
         return frames.stream().map(RecordingConnection::parse).toList();
     }
 
-    /** The pushed events so far (no acks). */
+    /**
+     * The pushed events so far (no acks), presence events aside: those come to every subscriber of a
+     * room with presence as users join and leave; {@link #events(String)} lists them.
+     */
     public List<JsonNode> events() {
-        return frames().stream().filter(f -> !f.path("type").asText().equals("ack")).toList();
+        return frames().stream().filter(f -> !f.path("type").asText().equals("ack")
+                && !f.path("type").asText().equals(PRESENCE)).toList();
     }
 
     /** The pushed events of {@code type}. */
@@ -86,9 +91,9 @@ public final class RecordingConnection implements Connection {
         return frames().stream().filter(f -> f.path("type").asText().equals(type)).toList();
     }
 
-    /** The seqs of the events pushed for {@code room}, in the order they came. */
+    /** The seqs of the events pushed for {@code room} (those of its stream: with a seq), in the order they came. */
     public List<Long> seqs(String room) {
-        return events().stream().filter(f -> f.path("room").asText().equals(room))
+        return events().stream().filter(f -> f.path("room").asText().equals(room) && f.has("seq"))
                 .map(f -> f.path("seq").asLong()).toList();
     }
 
