@@ -104,7 +104,7 @@ final class EmbeddedServer {
                 settings.messagesPerSecond(), settings.maxViolations(),
                 new OutboundLanes(Duration.ZERO, metrics), settings.outboundBufferBytes());
         PlayerTokenVerifier players = PlayerTokenVerifier.create(new GameConfig.Jwt(Optional.of(PLAYER_SECRET),
-                Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO), clock);
+                Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO, Duration.ofSeconds(60)), clock);
         GuestTokens guests = new GuestTokens(new GameConfig.Guest(GUEST_SECRET, Duration.ofHours(1)), clock);
         OpsEndpoints ops = new OpsEndpoints(() -> CompletableFuture.completedFuture(true), () -> false, () -> "");
         HttpRouter router = new HttpRouter(new UpgradeGate(settings.allowedOrigins(), players, guests),
