@@ -72,6 +72,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final RoomWatches watches;
     private final Outbox outbox;
     private final ScheduledExecutorService scheduler;
+    private final RoomPolicies policies;
 
     /**
      * The rooms service of one node.
@@ -93,6 +94,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                        EventEncoder encoder, Clock clock, RoomCommitter committer, SharedWatchStream watchStream,
                        ScheduledExecutorService scheduler, Duration linger, Outbox outbox) {
         this.config = config;
+        this.policies = new RoomPolicies(config.rooms().policies());
         this.outbox = outbox;
         this.scheduler = scheduler;
         this.encoder = encoder;
@@ -127,6 +129,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private CompletableFuture<Reply> subscribe(Event<SubscribePayload> event, Connection caller) {
         String room = event.payload().room();
         Namespace ns = caller.namespace();
+        policies.checkSubscribe(caller.principal(), room); // before anything is registered or written
         // Registered before the read below: every event after the seq it returns reaches the subscription.
         Subscription sub = subscriptions.add(caller, room);
         directory.add(sub); // the room's count, informational: the ack does not wait for it
@@ -171,6 +174,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         if (!isSubscribed(caller, p.room())) {
             return forbidden("subscribe to room " + p.room() + " before broadcasting to it");
         }
+        policies.checkBroadcast(caller.principal(), p.room(), p.patch());
         return publish(caller.namespace(), p, caller.userId()).thenApply(Reply::of);
     }
 
@@ -201,6 +205,11 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     public CompletableFuture<Long> append(Namespace ns, String room, Optional<JsonNode> patch,
                                           LongFunction<OutboundEvent.InRoom<?>> eventAt) {
         return stream.append(ns, room, patch, eventAt);
+    }
+
+    /** The configured room policies ({@code rooms.policies}): who may do what in which room. */
+    public RoomPolicies policies() {
+        return policies;
     }
 
     /** True when {@code connection} is subscribed to {@code room} on this node. */
