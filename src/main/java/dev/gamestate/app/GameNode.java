@@ -27,6 +27,7 @@ import dev.gamestate.transport.HttpEndpoint;
 import dev.gamestate.transport.OpsEndpoints;
 import dev.gamestate.transport.Ping;
 import dev.gamestate.transport.SessionRegistry;
+import dev.gamestate.transport.TokenRefresh;
 import dev.gamestate.transport.TransportMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -162,8 +163,11 @@ public final class GameNode implements AutoCloseable {
         StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec, scheduler);
         store.start().join();
 
+        GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
+        PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
         EventRegistry.Builder registry = EventRegistry.builder();
         Ping.register(registry, clock);
+        TokenRefresh.register(registry, players);
         rooms.register(registry);
         messaging.register(registry);
         store.register(registry);
@@ -179,8 +183,6 @@ public final class GameNode implements AutoCloseable {
         compactor.start();
         closeInReverse.add(compactor);
 
-        GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
-        PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
         List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock, serviceListeners,
                 messaging::deliverInbox));
         OpsEndpoints ops = new OpsEndpoints(etcd::ready, () -> false, meters::scrape);
