@@ -9,6 +9,7 @@ import dev.gamestate.event.EventRegistry;
 import dev.gamestate.messaging.MessagingService;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.RoomService;
+import dev.gamestate.sessions.SessionControl;
 import dev.gamestate.state.Compactor;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.EtcdFaults;
@@ -172,11 +173,14 @@ public final class GameNode implements AutoCloseable {
         messaging.register(registry);
         store.register(registry);
         List<ConnectionListener> serviceListeners = List.of(rooms, messaging);
-        UserWatches users = new UserWatches(etcd, watchStream, messaging);
+        // Kicks travel on the users' notification keys: session control acts on them, the rest goes to messaging.
+        SessionControl sessionControl = new SessionControl(directory, notifications, sessions, messaging);
+        UserWatches users = new UserWatches(etcd, watchStream, sessionControl);
+        rooms.onRoomsChanged(connection -> directory.roomsChanged(connection.sessionId()));
         closeInReverse.add(users);
         meterWatches(meters, rooms, users, watchStream);
         Optional<HttpEndpoint> admin = config.admin().enabled()
-                ? Optional.of(new AdminApi(config.admin(), rooms, messaging, store, codec))
+                ? Optional.of(new AdminApi(config.admin(), rooms, messaging, store, sessionControl, codec))
                 : Optional.empty();
 
         Compactor compactor = new Compactor(etcd, config.etcd().compactionInterval(), scheduler);
@@ -184,7 +188,7 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(compactor);
 
         List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock, serviceListeners,
-                messaging::deliverInbox));
+                messaging::deliverInbox, rooms::roomsOf));
         OpsEndpoints ops = new OpsEndpoints(etcd::ready, () -> false, meters::scrape);
         server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
                 listeners, ops, admin, clock);

@@ -35,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final Outbox outbox;
     private final ScheduledExecutorService scheduler;
     private final RoomPolicies policies;
+    private volatile Consumer<Connection> roomsChanged = connection -> { };
 
     /**
      * The rooms service of one node.
@@ -133,6 +135,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         // Registered before the read below: every event after the seq it returns reaches the subscription.
         Subscription sub = subscriptions.add(caller, room);
         directory.add(sub); // the room's count, informational: the ack does not wait for it
+        roomsChanged.accept(caller);
         OptionalLong since = event.payload().since();
         CompletableFuture<Reply> reply = watches.read(new Subscriptions.RoomKey(ns, room)).thenCompose(state ->
                 history.since(ns, room, since, state.seq()).thenApply(replay -> ack(sub, state, since, replay)));
@@ -140,6 +143,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             if (error != null) {
                 subscriptions.remove(sub);
                 directory.remove(List.of(sub));
+                roomsChanged.accept(caller);
             }
         });
     }
@@ -163,6 +167,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
         }
         directory.remove(List.of(removed.get())); // the room's count, informational: not waited for
+        roomsChanged.accept(caller);
         return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
     }
 
@@ -210,6 +215,19 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     /** The configured room policies ({@code rooms.policies}): who may do what in which room. */
     public RoomPolicies policies() {
         return policies;
+    }
+
+    /** The rooms {@code connection} is subscribed to on this node. */
+    public List<String> roomsOf(Connection connection) {
+        return subscriptions.of(connection).stream().map(Subscription::room).toList();
+    }
+
+    /**
+     * Tells {@code listener} whenever a subscribe or unsubscribe changed the rooms of a connection
+     * (not when it closes), on the thread that changed them; it reads them with {@link #roomsOf}.
+     */
+    public void onRoomsChanged(Consumer<Connection> listener) {
+        this.roomsChanged = listener;
     }
 
     /** True when {@code connection} is subscribed to {@code room} on this node. */

@@ -309,7 +309,8 @@ final class WsConnection implements Connection {
      * Sends a close frame with {@code code} behind the frames already queued (nothing queued later is
      * sent), and cuts the socket once it is out, or after a grace period.
      */
-    void close(CloseCode code) {
+    @Override
+    public void close(CloseCode code) {
         if (!CLOSING.compareAndSet(this, 0, 1) || !channel.isActive()) {
             return; // closing already, or gone: a timer that fires after the close counts nothing
         }
