@@ -110,10 +110,12 @@ public final class SessionDirectory {
      */
     public CompletableFuture<Boolean> open(SessionRecord session, Supplier<List<String>> rooms) {
         local.put(session.sessionId(), new Live(session, rooms));
+        // The record first: on a quiet node it leaves at once, while the owner key waits for the next
+        // Txn (one round trip later), so the session counts as live no later than without it.
+        CompletableFuture<Long> waiting = records.refreshAndCount(key(session), current(session.sessionId()),
+                etcd.keys().inbox(session.namespace(), session.userId()));
         records.refresh(etcd.keys().sessionOwner(session.sessionId()), owner(session.sessionId()));
-        return records.refreshAndCount(key(session), current(session.sessionId()),
-                        etcd.keys().inbox(session.namespace(), session.userId()))
-                .thenApply(count -> count > 0);
+        return waiting.thenApply(count -> count > 0);
     }
 
     /**
@@ -133,8 +135,9 @@ public final class SessionDirectory {
     /** Removes a session that closed; completes once etcd deleted the record. */
     public CompletableFuture<Void> remove(SessionRecord session) {
         local.remove(session.sessionId());
+        CompletableFuture<Void> removed = records.refresh(key(session), current(session.sessionId()));
         records.refresh(etcd.keys().sessionOwner(session.sessionId()), owner(session.sessionId()));
-        return records.refresh(key(session), current(session.sessionId()));
+        return removed;
     }
 
     /** The record of {@code sessionId} while this node holds it: from {@link #open} until {@link #remove}. */
@@ -234,8 +237,8 @@ public final class SessionDirectory {
         // Batched and retried by the writer; one that closes meanwhile is deleted instead.
         local.values().forEach(live -> {
             SessionRecord s = live.record();
-            records.refresh(etcd.keys().sessionOwner(s.sessionId()), owner(s.sessionId()));
             records.refresh(key(s), current(s.sessionId()));
+            records.refresh(etcd.keys().sessionOwner(s.sessionId()), owner(s.sessionId()));
         });
     }
 }
