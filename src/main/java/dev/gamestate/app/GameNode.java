@@ -187,8 +187,8 @@ public final class GameNode implements AutoCloseable {
         compactor.start();
         closeInReverse.add(compactor);
 
-        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock, serviceListeners,
-                messaging::deliverInbox, rooms::roomsOf));
+        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock,
+                serviceListeners, messaging::deliverInbox, rooms::roomsOf));
         OpsEndpoints ops = new OpsEndpoints(etcd::ready, () -> false, meters::scrape);
         server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
                 listeners, ops, admin, clock);

@@ -66,7 +66,8 @@ public final class Main {
             }
             if (!rest.isEmpty()) {
                 exit(USAGE_ERROR, "unknown argument '" + rest.get(0)
-                        + "'; usage: gamestate [--config FILE] [--print-config KEY... | token USER [TTL_SECONDS [ROOM,...]]]");
+                        + "'; usage: gamestate [--config FILE]"
+                        + " [--print-config KEY... | token USER [TTL_SECONDS [ROOM,...]]]");
             }
             run(source.bind());
         } catch (ConfigException e) {

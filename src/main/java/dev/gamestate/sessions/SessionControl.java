@@ -125,6 +125,8 @@ public final class SessionControl implements StreamListener {
                 }
             }
             case UserNotifications.Notification _ -> next.userNotification(ns, userId, notification);
+            case UserNotifications.UnknownOrder unknown ->
+                    LOG.warn("ignoring an order this node does not know for {}: {}", userId, unknown.order());
         }
     }
 

@@ -23,7 +23,7 @@ public final class UserNotifications implements UserNotifier {
     private static final String EVERY_SESSION = "*";
 
     /** What one revision of a user's notification key says. */
-    public sealed interface Notice permits Notification, Kick {
+    public sealed interface Notice permits Notification, Kick, UnknownOrder {
     }
 
     /**
@@ -62,6 +62,14 @@ public final class UserNotifications implements UserNotifier {
         }
     }
 
+    /**
+     * An order this node does not know (written by a newer one): never pushed to clients as a frame.
+     *
+     * @param order the value as text
+     */
+    public record UnknownOrder(String order) implements Notice {
+    }
+
     private final Etcd etcd;
 
     /** Notifications written through {@code etcd}. */
@@ -77,6 +85,7 @@ public final class UserNotifications implements UserNotifier {
                 String target = order.substring(KICK.length());
                 return new Kick(target.equals(EVERY_SESSION) ? Optional.empty() : Optional.of(target));
             }
+            return new UnknownOrder(order);
         }
         return Notification.parse(value);
     }

@@ -37,8 +37,8 @@ class ArchitectureTest {
             Map.entry("transport", Set.of("protocol", "event", "auth", "config", "core")),
             Map.entry("admin", Set.of("transport", "rooms", "messaging", "store", "sessions", "protocol", "event",
                     "state", "auth", "config", "core")),
-            Map.entry("app", Set.of("admin", "transport", "rooms", "messaging", "store", "sessions", "protocol", "event",
-                    "state", "auth", "config", "core")));
+            Map.entry("app", Set.of("admin", "transport", "rooms", "messaging", "store", "sessions", "protocol",
+                    "event", "state", "auth", "config", "core")));
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {
