@@ -18,6 +18,7 @@ import dev.gamestate.messaging.SendMessagePayload;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.BroadcastPayload;
 import dev.gamestate.rooms.RoomService;
+import dev.gamestate.sessions.SessionControl;
 import dev.gamestate.store.StoreService;
 import dev.gamestate.transport.HttpEndpoint;
 import java.net.URLDecoder;
@@ -29,8 +30,8 @@ import java.util.function.Function;
 
 /**
  * The server-to-server HTTP API under {@code /core/game/v1/admin/}: game backends broadcast, message,
- * credit wallets, edit the catalog and look at rooms. Every call needs {@code Authorization: Bearer
- * <key>} with one of {@code admin.apiKeys}.
+ * credit wallets, edit the catalog, look at rooms, and list and kick sessions. Every call needs
+ * {@code Authorization: Bearer <key>} with one of {@code admin.apiKeys}.
  */
 public final class AdminApi implements HttpEndpoint {
 
@@ -41,16 +42,18 @@ public final class AdminApi implements HttpEndpoint {
     private final RoomService rooms;
     private final MessagingService messaging;
     private final StoreService store;
+    private final SessionControl sessions;
     private final WireCodec codec;
     private final ObjectMapper mapper;
 
-    /** The API over the three services, guarded by {@code config.apiKeys()}. */
+    /** The API over the services, guarded by {@code config.apiKeys()}. */
     public AdminApi(GameConfig.Admin config, RoomService rooms, MessagingService messaging, StoreService store,
-                    WireCodec codec) {
+                    SessionControl sessions, WireCodec codec) {
         this.keys = config.apiKeys();
         this.rooms = rooms;
         this.messaging = messaging;
         this.store = store;
+        this.sessions = sessions;
         this.codec = codec;
         this.mapper = codec.mapper();
     }
@@ -102,6 +105,15 @@ public final class AdminApi implements HttpEndpoint {
             });
             case "GET rooms" -> exact(path, 3, () -> rooms.snapshot(namespace(decode(path[1])), decode(path[2])));
             case "DELETE rooms" -> exact(path, 3, () -> rooms.delete(namespace(decode(path[1])), decode(path[2])));
+            case "GET sessions" -> exact(path, 1, () -> sessions.sessionsOf(request.parameter("user").orElseThrow(() ->
+                    GameException.invalid("user is required: GET sessions?user=<userId>"))));
+            case "DELETE sessions" -> exact(path, 2, () -> sessions.kick(decode(path[1])));
+            case "DELETE users" -> {
+                if (path.length != 3 || !path[2].equals("sessions")) {
+                    yield notFound(request);
+                }
+                yield answer(sessions.kickUser(decode(path[1])));
+            }
             default -> notFound(request);
         };
     }

@@ -10,7 +10,9 @@ import dev.gamestate.messaging.MessagingService;
 import dev.gamestate.protocol.WireCodec;
 import dev.gamestate.rooms.PresenceCounters;
 import dev.gamestate.rooms.PresencePolicy;
+import dev.gamestate.rooms.RoomPolicies;
 import dev.gamestate.rooms.RoomService;
+import dev.gamestate.sessions.SessionControl;
 import dev.gamestate.state.Compactor;
 import dev.gamestate.state.Etcd;
 import dev.gamestate.state.EtcdFaults;
@@ -29,6 +31,7 @@ import dev.gamestate.transport.HttpEndpoint;
 import dev.gamestate.transport.OpsEndpoints;
 import dev.gamestate.transport.Ping;
 import dev.gamestate.transport.SessionRegistry;
+import dev.gamestate.transport.TokenRefresh;
 import dev.gamestate.transport.TransportMetrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -155,8 +158,9 @@ public final class GameNode implements AutoCloseable {
         // with sessions here.
         SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
         closeInReverse.add(watchStream);
-        // Every room has presence until rooms' policies say otherwise (their presence flag goes here).
-        PresencePolicy presence = PresencePolicy.always();
+        // A room has presence unless its policy (rooms.policies) says presence: false.
+        RoomPolicies roomPolicies = new RoomPolicies(config.rooms().policies());
+        PresencePolicy presence = (namespace, room) -> roomPolicies.forRoom(room).presence();
         RoomService rooms = new RoomService(config, nodeId, etcd, lease, json, codec, clock, committer,
                 watchStream, scheduler, ROOM_WATCH_LINGER, sessions, presence);
         closeInReverse.add(rooms);
@@ -167,27 +171,31 @@ public final class GameNode implements AutoCloseable {
         StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec, scheduler);
         store.start().join();
 
+        GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
+        PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
         EventRegistry.Builder registry = EventRegistry.builder();
         Ping.register(registry, clock);
+        TokenRefresh.register(registry, players);
         rooms.register(registry);
         messaging.register(registry);
         store.register(registry);
         List<ConnectionListener> serviceListeners = List.of(rooms, messaging);
-        UserWatches users = new UserWatches(etcd, watchStream, messaging);
+        // Kicks travel on the users' notification keys: session control acts on them, the rest goes to messaging.
+        SessionControl sessionControl = new SessionControl(directory, notifications, sessions, messaging);
+        UserWatches users = new UserWatches(etcd, watchStream, sessionControl);
+        rooms.onRoomsChanged(connection -> directory.roomsChanged(connection.sessionId()));
         closeInReverse.add(users);
         meterWatches(meters, rooms, users, watchStream);
         Optional<HttpEndpoint> admin = config.admin().enabled()
-                ? Optional.of(new AdminApi(config.admin(), rooms, messaging, store, codec))
+                ? Optional.of(new AdminApi(config.admin(), rooms, messaging, store, sessionControl, codec))
                 : Optional.empty();
 
         Compactor compactor = new Compactor(etcd, config.etcd().compactionInterval(), scheduler);
         compactor.start();
         closeInReverse.add(compactor);
 
-        GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
-        PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);
-        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock, serviceListeners,
-                messaging::deliverInbox));
+        List<ConnectionListener> listeners = List.of(new SessionTracker(directory, users, nodeId, clock,
+                serviceListeners, messaging::deliverInbox, rooms::roomsOf));
         OpsEndpoints ops = new OpsEndpoints(etcd::ready, () -> false, meters::scrape);
         server = new GameServer(config, registry.build(), codec, sessions, transportMetrics, players, guests,
                 listeners, ops, admin, clock);

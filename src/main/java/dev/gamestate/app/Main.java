@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +23,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * <pre>
  * gamestate [--config FILE]                          run a node
  * gamestate [--config FILE] --print-config KEY...    print resolved values, one line each
- * gamestate [--config FILE] token USER [TTL_SECONDS] mint a dev HS256 JWT for USER
+ * gamestate [--config FILE] token USER [TTL_SECONDS [ROOM,...]]
+ *                                                    mint a dev HS256 JWT for USER (rooms: its rooms claim)
  * </pre>
  */
 public final class Main {
@@ -64,7 +66,8 @@ public final class Main {
             }
             if (!rest.isEmpty()) {
                 exit(USAGE_ERROR, "unknown argument '" + rest.get(0)
-                        + "'; usage: gamestate [--config FILE] [--print-config KEY... | token USER [TTL_SECONDS]]");
+                        + "'; usage: gamestate [--config FILE]"
+                        + " [--print-config KEY... | token USER [TTL_SECONDS [ROOM,...]]]");
             }
             run(source.bind());
         } catch (ConfigException e) {
@@ -107,21 +110,24 @@ public final class Main {
     }
 
     private static void mintToken(GameConfig.Jwt jwt, List<String> args) {
-        if (args.isEmpty() || args.size() > 2) {
-            exit(USAGE_ERROR, "usage: gamestate token USER [TTL_SECONDS]");
+        if (args.isEmpty() || args.size() > 3) {
+            exit(USAGE_ERROR, "usage: gamestate token USER [TTL_SECONDS [ROOM,...]]");
         }
         if (jwt.hmacSecret().isEmpty()) {
             exit(CONFIG_ERROR, "config error: auth.jwt.hmacSecret: dev tokens need an HS256 secret");
         }
         Duration ttl = DEFAULT_TOKEN_TTL;
-        if (args.size() == 2) {
+        if (args.size() >= 2) {
             try {
                 ttl = Duration.ofSeconds(Long.parseLong(args.get(1)));
             } catch (NumberFormatException e) {
                 exit(USAGE_ERROR, "TTL_SECONDS must be a whole number, got '" + args.get(1) + "'");
             }
         }
-        System.out.println(DevTokens.mint(jwt, args.get(0), ttl, Clock.systemUTC()));
+        List<String> rooms = args.size() == 3
+                ? Arrays.stream(args.get(2).split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList()
+                : List.of();
+        System.out.println(DevTokens.mint(jwt, args.get(0), ttl, rooms, Clock.systemUTC()));
     }
 
     private static void setLogLevel(String level) {

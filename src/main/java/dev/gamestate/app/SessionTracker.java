@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +35,18 @@ final class SessionTracker implements ConnectionListener {
     private final Clock clock;
     private final List<ConnectionListener> services;
     private final BiConsumer<Connection, CompletableFuture<Boolean>> inbox;
+    private final Function<Connection, List<String>> roomsOf;
 
     SessionTracker(SessionDirectory directory, UserWatches users, String nodeId, Clock clock,
-                   List<ConnectionListener> services, BiConsumer<Connection, CompletableFuture<Boolean>> inbox) {
+                   List<ConnectionListener> services, BiConsumer<Connection, CompletableFuture<Boolean>> inbox,
+                   Function<Connection, List<String>> roomsOf) {
         this.directory = directory;
         this.users = users;
         this.nodeId = nodeId;
         this.clock = clock;
         this.services = List.copyOf(services);
         this.inbox = inbox;
+        this.roomsOf = roomsOf;
     }
 
     @Override
@@ -61,7 +65,7 @@ final class SessionTracker implements ConnectionListener {
         // The user's watches first (they never fail), then the record: whatever is committed for the
         // user once the record exists is at or above the watches' start.
         return users.open(connection.namespace(), connection.userId(), connection.sessionId())
-                .thenCompose(v -> directory.open(record)).handle((waiting, error) -> {
+                .thenCompose(v -> directory.open(record, () -> roomsOf.apply(connection))).handle((waiting, error) -> {
             if (error != null) {
                 LOG.warn("could not record {} in etcd: {}", connection, error.getMessage());
             }

@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,9 +36,17 @@ public final class DevTokens {
      *                                  {@link #mint(Secret, String, Duration, Clock)} does
      */
     public static String mint(GameConfig.Jwt config, String userId, Duration ttl, Clock clock) {
+        return mint(config, userId, ttl, List.of(), clock);
+    }
+
+    /**
+     * Like {@link #mint(GameConfig.Jwt, String, Duration, Clock)}, with a {@code rooms} claim naming
+     * {@code rooms} (none when empty): the rooms whose {@code subscribe: claim} policy lets the player in.
+     */
+    public static String mint(GameConfig.Jwt config, String userId, Duration ttl, List<String> rooms, Clock clock) {
         Secret secret = config.hmacSecret().orElseThrow(() ->
                 new IllegalArgumentException("auth.jwt.hmacSecret is not set: no token can be minted"));
-        return mint(secret, userId, ttl, config.issuer(), config.audience(), clock);
+        return mint(secret, userId, ttl, config.issuer(), config.audience(), rooms, clock);
     }
 
     /**
@@ -48,13 +57,13 @@ public final class DevTokens {
      *                                  or the secret is shorter than 32 bytes
      */
     public static String mint(Secret hmacSecret, String userId, Duration ttl, Clock clock) {
-        return mint(hmacSecret, userId, ttl, Optional.empty(), Optional.empty(), clock);
+        return mint(hmacSecret, userId, ttl, Optional.empty(), Optional.empty(), List.of(), clock);
     }
 
     // The claims a configuration may ask for, present or not: Optional only here, where the two
     // public forms meet.
     private static String mint(Secret hmacSecret, String userId, Duration ttl, Optional<String> issuer,
-            Optional<String> audience, Clock clock) {
+            Optional<String> audience, List<String> rooms, Clock clock) {
         Objects.requireNonNull(hmacSecret, "hmacSecret");
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(ttl, "ttl");
@@ -72,6 +81,9 @@ public final class DevTokens {
                 .issueTime(Date.from(now))
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)));
+        if (!rooms.isEmpty()) {
+            claims.claim(TokenFormat.ROOMS_CLAIM, List.copyOf(rooms));
+        }
         issuer.ifPresent(claims::issuer);
         audience.ifPresent(claims::audience);
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),

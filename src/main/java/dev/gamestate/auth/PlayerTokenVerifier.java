@@ -34,7 +34,8 @@ import java.util.Set;
  * ES256 when the JWKS file holds keys for them; everything else ({@code none}, unsigned and encrypted
  * tokens, other algorithms) is refused. {@code exp} is required, {@code nbf} is honoured, both with the
  * configured clock skew; {@code iss} and {@code aud} are checked when configured; {@code sub} is the
- * user id. Guest tokens are refused. Refusals never echo the token.
+ * user id; {@code rooms}, when present, lists room names. Guest tokens are refused. Refusals never echo
+ * the token.
  */
 public final class PlayerTokenVerifier {
 
@@ -101,7 +102,7 @@ public final class PlayerTokenVerifier {
         Instant expiresAt = checkTimes(claims);
         checkIssuerAndAudience(claims);
         // The connection lives as long as the token is accepted: until exp plus the tolerated skew.
-        return Principal.player(subject(jwt), expiresAt.plus(clockSkew));
+        return Principal.player(subject(jwt), expiresAt.plus(clockSkew), rooms(jwt));
     }
 
     private static JWSVerifier macVerifier(Secret secret) {
@@ -210,6 +211,28 @@ public final class PlayerTokenVerifier {
             throw refused("token sub must be " + Names.userIdRule());
         }
         return id;
+    }
+
+    /**
+     * The {@code rooms} claim: absent (no room), or a JSON array of room names. Anything else refuses
+     * the token, so that an issuer's mistake shows at once rather than as rooms that stay shut.
+     */
+    private static Set<String> rooms(SignedJWT jwt) {
+        Object claim = jwt.getPayload().toJSONObject().get(TokenFormat.ROOMS_CLAIM);
+        if (claim == null) {
+            return Set.of();
+        }
+        if (!(claim instanceof List<?> names)) {
+            throw refused("token rooms claim must be a list of room names");
+        }
+        Set<String> rooms = new HashSet<>();
+        for (Object name : names) {
+            if (!(name instanceof String room) || !Names.isValidId(room)) {
+                throw refused("token rooms claim must list room names (^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$)");
+            }
+            rooms.add(room);
+        }
+        return rooms;
     }
 
     private static GameException refused(String reason) {

@@ -18,6 +18,9 @@ final class TokenFormat {
     /** The claim that names the namespace a token was issued for. */
     static final String NAMESPACE_CLAIM = "ns";
 
+    /** The claim of player tokens that lists the rooms their player may join where a policy asks for it. */
+    static final String ROOMS_CLAIM = "rooms";
+
     /** The value of {@link #NAMESPACE_CLAIM} in guest tokens. */
     static final String GUEST_NAMESPACE = Namespace.GUEST.wire();
 

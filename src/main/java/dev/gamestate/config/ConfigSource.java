@@ -31,6 +31,9 @@ public final class ConfigSource {
     private static final String DEFAULTS = "/gamestate-defaults.yaml";
     // Keys whose children are free-form (a map of currencies), so a file may add children.
     private static final Set<String> OPEN_MAPS = Set.of("economy.startingBalance");
+    // Lists of maps: their variable holds YAML / JSON flow text, also when the default list is empty
+    // (whose shape the tree cannot tell).
+    private static final Set<String> LISTS_OF_MAPS = Set.of("economy.catalog", "rooms.policies");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -147,8 +150,11 @@ public final class ConfigSource {
     }
 
     private static JsonNode fromEnv(String key, JsonNode current, String value) {
-        boolean structured = current.isObject()
+        boolean structured = current.isObject() || LISTS_OF_MAPS.contains(key)
                 || (current.isArray() && current.size() > 0 && current.get(0).isContainerNode());
+        if (structured && current.isArray() && value.isBlank()) {
+            return JsonNodeFactory.instance.arrayNode(); // set to nothing: no entries
+        }
         if (structured) {
             // A map or a list of objects: the variable holds YAML / JSON flow text.
             try {

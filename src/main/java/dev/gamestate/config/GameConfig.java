@@ -129,9 +129,19 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
         }
     }
 
-    /** Player JWTs on the private path: an HS256 secret, a JWKS file, or both. */
+    /**
+     * Player JWTs on the private path: an HS256 secret, a JWKS file, or both.
+     *
+     * @param hmacSecret   the HS256 secret
+     * @param jwksFile     RS256 / ES256 public keys
+     * @param issuer       the {@code iss} a token must carry, when set
+     * @param audience     the {@code aud} a token must carry, when set
+     * @param clockSkew    tolerated clock difference for {@code exp} and {@code nbf}
+     * @param expiryNotice how long before a session's token expires it is told ({@code token_expiring});
+     *                     zero: never
+     */
     public record Jwt(Optional<Secret> hmacSecret, Optional<Path> jwksFile, Optional<String> issuer,
-                      Optional<String> audience, Duration clockSkew) {
+                      Optional<String> audience, Duration clockSkew, Duration expiryNotice) {
 
         /** Checks every value; at least one way to verify a token must be set. */
         public Jwt {
@@ -142,6 +152,7 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
             Check.present("auth.jwt.issuer", issuer);
             Check.present("auth.jwt.audience", audience);
             Check.range("auth.jwt.clockSkew", clockSkew, Duration.ZERO, Duration.ofMinutes(10));
+            Check.range("auth.jwt.expiryNotice", expiryNotice, Duration.ZERO, Duration.ofHours(1));
         }
     }
 
@@ -201,9 +212,10 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
      * @param maxPendingWrites appends to one room that may wait on one node
      * @param maxEventBytes    the largest room event, as its stored frame
      * @param maxHistoryBytes  the most bytes of events one room's history keeps, at least twice maxEventBytes
+     * @param policies         who may do what in which rooms, first match wins ({@link RoomPolicy})
      */
     public record Rooms(int historySize, Duration historyTtl, int maxStateBytes, int maxPendingWrites,
-                        int maxEventBytes, long maxHistoryBytes) {
+                        int maxEventBytes, long maxHistoryBytes, List<RoomPolicy> policies) {
 
         /** Checks every value. */
         public Rooms {
@@ -215,6 +227,7 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
             Check.range("rooms.maxHistoryBytes", maxHistoryBytes, 1024, 1L << 30);
             Check.that(maxHistoryBytes >= 2L * maxEventBytes, "rooms.maxHistoryBytes",
                     "must be at least twice rooms.maxEventBytes (" + maxEventBytes + "), got " + maxHistoryBytes);
+            policies = Check.list("rooms.policies", policies);
         }
     }
 

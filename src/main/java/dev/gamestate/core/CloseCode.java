@@ -10,6 +10,7 @@ public enum CloseCode {
     MESSAGE_TOO_BIG(1009, "message too large"),
     INTERNAL_ERROR(1011, "internal error"),
     TOKEN_EXPIRED(4001, "token expired"),
+    KICKED(4003, "kicked"),
     SLOW_CONSUMER(4008, "slow consumer: reconnect and subscribe with since");
 
     private final int code;

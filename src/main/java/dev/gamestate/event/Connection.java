@@ -1,5 +1,6 @@
 package dev.gamestate.event;
 
+import dev.gamestate.core.CloseCode;
 import dev.gamestate.core.Namespace;
 import dev.gamestate.core.Principal;
 
@@ -36,6 +37,12 @@ public interface Connection {
     default boolean congested() {
         return false;
     }
+
+    /**
+     * Closes the connection with {@code code}, behind the frames already queued for it; nothing queued
+     * later is sent. From any thread; a connection closing already stays as it is.
+     */
+    void close(CloseCode code);
 
     /** False once the socket is closing or closed. */
     boolean isOpen();

@@ -97,6 +97,7 @@ public final class MessagingService implements StreamListener, ConnectionListene
                 if (!rooms.isSubscribed(caller, room)) {
                     throw new GameException(ErrorCode.FORBIDDEN, "subscribe to room " + room + " before messaging it");
                 }
+                rooms.policies().checkPublish(room); // a room message joins the stream a broadcast would
                 yield toRoom(ns, room, p.text(), p.data(), p.requestId(), caller.userId()).thenApply(Reply::of);
             }
             case MessageTarget.User(String to) -> {

@@ -234,6 +234,19 @@ public final class WireCodec implements EventEncoder {
         });
     }
 
+    /**
+     * The {@code token_expiring} frame: the session's token expires at {@code expiresAt} (the session
+     * is closed with 4001 then) unless the client sends {@code refresh} with a new one.
+     */
+    public byte[] tokenExpiring(Instant expiresAt) {
+        return write(g -> {
+            g.writeStartObject();
+            g.writeStringField("type", "token_expiring");
+            g.writeStringField("expiresAt", TIMESTAMP.format(expiresAt));
+            g.writeEndObject();
+        });
+    }
+
     @Override
     public byte[] encode(OutboundEvent event) {
         return write(g -> {

@@ -3,6 +3,7 @@ package dev.gamestate.rooms;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gamestate.config.GameConfig;
+import dev.gamestate.config.RoomPolicy;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Names;
@@ -38,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,6 +84,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Keys keys;
     private final ObjectMapper mapper;
+    private final RoomPolicies policies;
+    private volatile Consumer<Connection> roomsChanged = connection -> { };
 
     /**
      * The rooms service of one node.
@@ -105,6 +109,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                        ScheduledExecutorService scheduler, Duration linger, Outbox outbox,
                        PresencePolicy presencePolicy) {
         this.config = config;
+        this.policies = new RoomPolicies(config.rooms().policies());
         this.outbox = outbox;
         this.scheduler = scheduler;
         this.encoder = encoder;
@@ -158,10 +163,12 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private CompletableFuture<Reply> subscribe(Event<SubscribePayload> event, Connection caller) {
         String room = event.payload().room();
         Namespace ns = caller.namespace();
+        policies.checkSubscribe(caller.principal(), room); // before anything is registered or written
         // Registered before the read below: every event after the seq it returns reaches the subscription.
         Subscription sub = subscriptions.add(caller, room);
         directory.add(sub); // the room's record, informational: the ack does not wait for it
         presence.changed(new Subscriptions.RoomKey(ns, room));
+        roomsChanged.accept(caller);
         OptionalLong since = event.payload().since();
         CompletableFuture<Reply> reply = watches.read(new Subscriptions.RoomKey(ns, room)).thenCompose(state ->
                 history.since(ns, room, since, event.payload().epoch(), state)
@@ -170,6 +177,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             if (error != null) {
                 subscriptions.remove(sub);
                 left(List.of(sub));
+                roomsChanged.accept(caller);
             }
         });
     }
@@ -200,10 +208,10 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
 
     /**
      * Whether {@code caller} may read {@code room}'s history: a subscriber may; so may anyone in the
-     * namespace while a room's subscribe is open to all, which today is every room.
+     * namespace where the room's policy is {@code subscribe: open} (a claim room needs the subscription).
      */
     private boolean mayRead(Connection caller, String room) {
-        return true;
+        return isSubscribed(caller, room) || policies.forRoom(room).subscribe() == RoomPolicy.Subscribe.OPEN;
     }
 
     private CompletableFuture<Reply> unsubscribe(Event<UnsubscribePayload> event, Connection caller) {
@@ -212,6 +220,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
             return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
         }
         left(List.of(removed.get())); // the room's record, informational: not waited for
+        roomsChanged.accept(caller);
         return CompletableFuture.completedFuture(Reply.of(new UnsubscribeResult()));
     }
 
@@ -248,6 +257,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         if (!isSubscribed(caller, p.room())) {
             return forbidden("subscribe to room " + p.room() + " before broadcasting to it");
         }
+        policies.checkBroadcast(caller.principal(), p.room(), p.patch());
         return publish(caller.namespace(), p, caller.userId()).thenApply(Reply::of);
     }
 
@@ -301,6 +311,24 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         // A room message's text rides in "patch" for the hash only: it must not patch the state.
         Optional<JsonNode> statePatch = kind.equals("broadcast") ? patch : Optional.empty();
         return stream.appendOnce(ns, room, once, statePatch, eventAt);
+    }
+
+    /** The configured room policies ({@code rooms.policies}): who may do what in which room. */
+    public RoomPolicies policies() {
+        return policies;
+    }
+
+    /** The rooms {@code connection} is subscribed to on this node. */
+    public List<String> roomsOf(Connection connection) {
+        return subscriptions.of(connection).stream().map(Subscription::room).toList();
+    }
+
+    /**
+     * Tells {@code listener} whenever a subscribe or unsubscribe changed the rooms of a connection
+     * (not when it closes), on the thread that changed them; it reads them with {@link #roomsOf}.
+     */
+    public void onRoomsChanged(Consumer<Connection> listener) {
+        this.roomsChanged = listener;
     }
 
     /** True when {@code connection} is subscribed to {@code room} on this node. */

@@ -46,6 +46,14 @@ public final class Keys {
         return prefix + "sessions/" + ns.wire() + "/" + segment(userId) + "/";
     }
 
+    /**
+     * Which user a live session belongs to, by session id alone (for the admin API's kick); under its
+     * node's lease, like the session's record.
+     */
+    public String sessionOwner(String sessionId) {
+        return prefix + "session-ids/" + sessionId;
+    }
+
     /** Every live session in the cluster. */
     public String allSessions() {
         return prefix + "sessions/";

@@ -94,6 +94,14 @@ public final class NodeRecords {
         return submit(key, () -> Optional.of(value), countPrefix);
     }
 
+    /**
+     * Like {@link #putAndCount}, with the value read from {@code current} when the batch is built
+     * (empty: delete the key, and count nothing).
+     */
+    public CompletableFuture<Long> refreshAndCount(String key, Supplier<Optional<byte[]>> current, String countPrefix) {
+        return submit(key, current, countPrefix);
+    }
+
     /** Deletes {@code key}; completes once etcd committed it. */
     public CompletableFuture<Void> delete(String key) {
         return submit(key, Optional::empty, "").thenApply(count -> null);

@@ -68,7 +68,8 @@ public final class GameServer implements AutoCloseable {
         metrics.watch(handshakes);
         WebSocketFrameHandler.Shared shared = new WebSocketFrameHandler.Shared(codec, dispatcher, sessions,
                 List.copyOf(listeners), handshakes, metrics, clock, config.server().nodeId(), welcomeLimits,
-                limits.messagesPerSecond(), limits.maxViolations(), lanes, limits.outboundBufferBytes());
+                limits.messagesPerSecond(), limits.maxViolations(), lanes, limits.outboundBufferBytes(),
+                config.auth().jwt().expiryNotice());
         OpsEndpoints withDrain = new OpsEndpoints(ops.etcdAnswers(), () -> draining || ops.draining().getAsBoolean(),
                 ops.scrape());
         HttpRouter router = new HttpRouter(new UpgradeGate(config.server().allowedOrigins(), players, guests),

@@ -1,5 +1,7 @@
 package dev.gamestate.transport;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -14,10 +16,22 @@ public interface HttpEndpoint {
      *
      * @param method        the HTTP method, upper case
      * @param path          the path without the query
+     * @param query         the query's parameters, decoded, each with its values in order
      * @param authorization the {@code Authorization} header
      * @param body          the raw body
      */
-    record Request(String method, String path, Optional<String> authorization, byte[] body) {
+    record Request(String method, String path, Map<String, List<String>> query, Optional<String> authorization,
+                   byte[] body) {
+
+        /** Keeps its own copy of the query. */
+        public Request {
+            query = Map.copyOf(query);
+        }
+
+        /** The first value of query parameter {@code name}, when it is there. */
+        public Optional<String> parameter(String name) {
+            return Optional.ofNullable(query.get(name)).flatMap(values -> values.stream().findFirst());
+        }
     }
 
     /**

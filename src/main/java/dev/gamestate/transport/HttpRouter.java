@@ -192,6 +192,7 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private void admin(ChannelHandlerContext ctx, FullHttpRequest request, String path, HttpEndpoint endpoint) {
         HttpEndpoint.Request call = new HttpEndpoint.Request(request.method().name(), path,
+                new QueryStringDecoder(request.uri()).parameters(),
                 Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)),
                 ByteBufUtil.getBytes(request.content()));
         FullHttpRequest held = request.retain();

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the transport counts, under {@code gamestate_*}. Meters are created once and reused. */
 public final class TransportMetrics {
@@ -27,6 +28,7 @@ public final class TransportMetrics {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
+    private final AtomicInteger sessionTimers = new AtomicInteger();
 
     /** Meters in {@code registry}; {@code sessions} is read for the live-session gauge. */
     public TransportMetrics(MeterRegistry registry, SessionRegistry sessions) {
@@ -46,6 +48,9 @@ public final class TransportMetrics {
                 .register(registry);
         requestsTimedOut = Counter.builder("gamestate.requests.timed.out")
                 .description("connections closed because no whole HTTP request came within server.handshakeTimeout")
+                .register(registry);
+        Gauge.builder("gamestate.session.timers", sessionTimers, AtomicInteger::get)
+                .description("token expiry and token_expiring timers armed for live sessions (at most two each)")
                 .register(registry);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("gamestate.errors").tag("code", code.wire())
@@ -116,6 +121,21 @@ public final class TransportMetrics {
 
     void error(ErrorCode code) {
         errors.get(code).increment();
+    }
+
+    /** A session's expiry armed a timer. */
+    void sessionTimerArmed() {
+        sessionTimers.incrementAndGet();
+    }
+
+    /** A session's timer fired or was cancelled before it could. */
+    void sessionTimerDone() {
+        sessionTimers.decrementAndGet();
+    }
+
+    /** Session timers armed now, over every connection. */
+    int sessionTimers() {
+        return sessionTimers.get();
     }
 
     void closed(CloseCode code) {

@@ -3,6 +3,7 @@ package dev.gamestate.transport;
 import dev.gamestate.core.CloseCode;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
+import dev.gamestate.core.Namespace;
 import dev.gamestate.core.Principal;
 import dev.gamestate.event.ConnectionListener;
 import dev.gamestate.protocol.ReplyId;
@@ -26,8 +27,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +43,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     record Shared(WireCodec codec, RequestDispatcher dispatcher, SessionRegistry sessions,
                   List<ConnectionListener> listeners, PendingHandshakes handshakes, TransportMetrics metrics,
                   Clock clock, String nodeId, Welcome.Limits limits, int messagesPerSecond, int maxViolations,
-                  OutboundLanes lanes, long maxUnsentBytes) {
+                  OutboundLanes lanes, long maxUnsentBytes, Duration expiryNotice) {
     }
 
     private final Shared shared;
@@ -82,15 +81,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         connection.send(shared.codec().welcome(new Welcome(connection.sessionId(), principal.userId(),
                 principal.namespace().wire(), shared.nodeId(), WireCodec.TIMESTAMP.format(now), guestToken,
                 shared.limits())));
-        principal.expiresAt().ifPresent(expiry -> {
-            long delay = Math.max(0, Duration.between(now, expiry).toMillis());
-            WsConnection expiring = connection;
-            ScheduledFuture<?> expiryTimer = ctx.executor().schedule(() -> expiring.close(CloseCode.TOKEN_EXPIRED),
-                    delay, TimeUnit.MILLISECONDS);
-            // The timer dies with the socket: a closed session must not stay reachable until its expiry
-            // (and one that fires as the socket closes counts no 4001: close() ignores a closed channel).
-            ctx.channel().closeFuture().addListener(closed -> expiryTimer.cancel(false));
-        });
+        if (principal.namespace() == Namespace.PRIVATE) {
+            // 4001 at the token's expiry, token_expiring before it; a refresh moves both. Ended with the
+            // channel (a timer that fires as the socket closes counts no 4001: close() ignores it).
+            SessionExpiry.attach(connection, shared.clock(), shared.expiryNotice(), shared.codec()::tokenExpiring,
+                    shared.metrics()).arm(principal.expiresAt());
+        }
         LOG.debug("{} opened", connection);
         List<CompletableFuture<Void>> settled = new ArrayList<>(shared.listeners().size());
         for (ConnectionListener listener : shared.listeners()) {

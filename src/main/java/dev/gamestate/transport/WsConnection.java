@@ -45,7 +45,7 @@ final class WsConnection implements Connection {
             AtomicLongFieldUpdater.newUpdater(WsConnection.class, "fanOutWritten");
 
     private final String sessionId;
-    private final Principal principal;
+    private volatile Principal principal; // replaced by a refresh, always of the same user
     private final Channel channel;
     private final TransportMetrics metrics;
     private final OutboundLane lane;
@@ -90,6 +90,18 @@ final class WsConnection implements Connection {
 
     Channel channel() {
         return channel;
+    }
+
+    /**
+     * Takes the principal of a refreshed token: the same user, with the new token's expiry and rooms.
+     *
+     * @throws IllegalArgumentException when {@code refreshed} is another user or namespace
+     */
+    void renew(Principal refreshed) {
+        if (!refreshed.userId().equals(principal.userId()) || refreshed.namespace() != principal.namespace()) {
+            throw new IllegalArgumentException("a session cannot change its user");
+        }
+        principal = refreshed;
     }
 
     @Override
@@ -297,7 +309,8 @@ final class WsConnection implements Connection {
      * Sends a close frame with {@code code} behind the frames already queued (nothing queued later is
      * sent), and cuts the socket once it is out, or after a grace period.
      */
-    void close(CloseCode code) {
+    @Override
+    public void close(CloseCode code) {
         if (!CLOSING.compareAndSet(this, 0, 1) || !channel.isActive()) {
             return; // closing already, or gone: a timer that fires after the close counts nothing
         }

@@ -32,12 +32,13 @@ class ArchitectureTest {
             Map.entry("state", Set.of("config", "core")),
             Map.entry("rooms", DOMAIN),
             Map.entry("store", DOMAIN),
+            Map.entry("sessions", DOMAIN),
             Map.entry("messaging", Set.of("rooms", "event", "state", "config", "core")),
             Map.entry("transport", Set.of("protocol", "event", "auth", "config", "core")),
-            Map.entry("admin", Set.of("transport", "rooms", "messaging", "store", "protocol", "event", "state",
-                    "auth", "config", "core")),
-            Map.entry("app", Set.of("admin", "transport", "rooms", "messaging", "store", "protocol", "event", "state",
-                    "auth", "config", "core")));
+            Map.entry("admin", Set.of("transport", "rooms", "messaging", "store", "sessions", "protocol", "event",
+                    "state", "auth", "config", "core")),
+            Map.entry("app", Set.of("admin", "transport", "rooms", "messaging", "store", "sessions", "protocol",
+                    "event", "state", "auth", "config", "core")));
 
     @Test
     void everyPackageImportsOnlyThePackagesBelowIt() throws IOException {
@@ -61,7 +62,7 @@ class ArchitectureTest {
     @Test
     void domainPackagesNeverSeeNettyOrTheWireFormat() throws IOException {
         List<String> violations = new ArrayList<>();
-        for (String pkg : List.of("core", "config", "event", "state", "rooms", "messaging", "store")) {
+        for (String pkg : List.of("core", "config", "event", "state", "rooms", "messaging", "store", "sessions")) {
             Path dir = MAIN.resolve(pkg);
             if (!Files.isDirectory(dir)) {
                 continue;

@@ -173,8 +173,8 @@ class PlayerTokenVerifierTest {
     @Test
     void refusesHs256TokenSignedWithTheRsaPublicKeyWhenHmacIsAlsoConfigured() throws Exception {
         PlayerTokenVerifier verifier = PlayerTokenVerifier.create(
-                new GameConfig.Jwt(Optional.of(SECRET), Optional.of(jwksFile(RSA_1)), Optional.empty(), Optional.empty(), SKEW),
-                CLOCK);
+                new GameConfig.Jwt(Optional.of(SECRET), Optional.of(jwksFile(RSA_1)), Optional.empty(), Optional.empty(), SKEW,
+                        Duration.ofSeconds(60)), CLOCK);
         for (byte[] publicKeyBytes : List.of(RSA_1.toRSAPublicKey().getEncoded(),
                 RSA_1.toPublicJWK().toJSONString().getBytes(StandardCharsets.UTF_8))) {
             String token = sign(macSigner(publicKeyBytes),
@@ -380,7 +380,7 @@ class PlayerTokenVerifierTest {
     @Test
     void createRefusesHmacSecretShorterThan32Bytes() {
         assertThatThrownBy(() -> PlayerTokenVerifier.create(new GameConfig.Jwt(Optional.of(new Secret("short")),
-                        Optional.empty(), Optional.empty(), Optional.empty(), SKEW), CLOCK))
+                        Optional.empty(), Optional.empty(), Optional.empty(), SKEW, Duration.ofSeconds(60)), CLOCK))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("auth.jwt.hmacSecret")
                 .hasMessageNotContaining("short");
@@ -409,7 +409,7 @@ class PlayerTokenVerifierTest {
     }
 
     private static GameConfig.Jwt hmacConfig(Optional<String> issuer, Optional<String> audience) {
-        return new GameConfig.Jwt(Optional.of(SECRET), Optional.empty(), issuer, audience, SKEW);
+        return new GameConfig.Jwt(Optional.of(SECRET), Optional.empty(), issuer, audience, SKEW, Duration.ofSeconds(60));
     }
 
     private PlayerTokenVerifier jwksVerifier(JWK... keys) {
@@ -417,7 +417,8 @@ class PlayerTokenVerifierTest {
     }
 
     private static GameConfig.Jwt jwksConfig(Path file) {
-        return new GameConfig.Jwt(Optional.empty(), Optional.of(file), Optional.empty(), Optional.empty(), SKEW);
+        return new GameConfig.Jwt(Optional.empty(), Optional.of(file), Optional.empty(), Optional.empty(), SKEW,
+                Duration.ofSeconds(60));
     }
 
     private Path jwksFile(JWK... keys) {

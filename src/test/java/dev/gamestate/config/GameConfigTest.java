@@ -18,6 +18,7 @@ class GameConfigTest {
 
     private static final Secret SECRET = new Secret("a-secret-of-more-than-32-bytes-0123456789");
     private static final Duration SKEW = Duration.ofSeconds(30);
+    private static final Duration NOTICE = Duration.ofSeconds(60);
 
     private static GameConfig.Server server(int port, Duration shutdownTimeout, String nodeId) {
         return new GameConfig.Server("0.0.0.0", port, 2048, Duration.ofSeconds(5), List.of(), shutdownTimeout, nodeId,
@@ -64,7 +65,7 @@ class GameConfigTest {
 
     @Test
     void roomsRefuseAHistoryThatCannotHoldTwoEvents() {
-        assertRefused(() -> new GameConfig.Rooms(1000, Duration.ofMinutes(10), 65536, 512, 65536, 100_000),
+        assertRefused(() -> new GameConfig.Rooms(1000, Duration.ofMinutes(10), 65536, 512, 65536, 100_000, List.of()),
                 "rooms.maxHistoryBytes: must be at least twice rooms.maxEventBytes (65536), got 100000");
     }
 
@@ -100,13 +101,13 @@ class GameConfigTest {
         assertRefused(() -> new GameConfig.Guest(new Secret("hunter2"), Duration.ofDays(1)),
                 "auth.guest.tokenSecret: must be at least 32 bytes");
         assertRefused(() -> new GameConfig.Jwt(Optional.of(new Secret("hunter2")), Optional.empty(), Optional.empty(),
-                Optional.empty(), SKEW), "auth.jwt.hmacSecret: must be at least 32 bytes");
+                Optional.empty(), SKEW, NOTICE), "auth.jwt.hmacSecret: must be at least 32 bytes");
     }
 
     @Test
     void playersNeedAnHmacSecretOrAJwksFile() {
-        assertRefused(() -> new GameConfig.Jwt(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), SKEW),
-                "auth.jwt: set hmacSecret (HS256) or jwksFile (RS256/ES256) so players can sign in");
+        assertRefused(() -> new GameConfig.Jwt(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), SKEW,
+                NOTICE), "auth.jwt: set hmacSecret (HS256) or jwksFile (RS256/ES256) so players can sign in");
     }
 
     @Test

@@ -54,6 +54,24 @@ public final class HttpProbe {
         return tryGet(uri, headers).orElseThrow(() -> new AssertionError("no answer from " + uri));
     }
 
+    /** Sends {@code method} to {@code uri} with {@code headers} and a {@code body} (empty: none). */
+    public static Answer send(String method, URI uri, Map<String, String> headers, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
+                .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
+                    response.body());
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + uri + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** GETs {@code uri}; empty when the connection is refused or breaks (a port that stopped accepting). */
     public static Optional<Answer> tryGet(URI uri, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET();

@@ -2,12 +2,14 @@ package dev.gamestate.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gamestate.core.CloseCode;
 import dev.gamestate.core.Principal;
 import dev.gamestate.event.Connection;
 import dev.gamestate.event.Push;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -23,6 +25,7 @@ public final class RecordingConnection implements Connection {
     private final Principal principal;
     private final List<byte[]> frames = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
+    private volatile Optional<CloseCode> closedWith = Optional.empty();
 
     /** A player connection with a random session id. */
     public static RecordingConnection player(String userId) {
@@ -70,6 +73,19 @@ public final class RecordingConnection implements Connection {
     /** Marks the socket closed; later pushes are dropped. */
     public void close() {
         open = false;
+    }
+
+    @Override
+    public void close(CloseCode code) {
+        if (open) {
+            closedWith = Optional.of(code);
+        }
+        open = false;
+    }
+
+    /** The code the server closed it with, if it did. */
+    public Optional<CloseCode> closedWith() {
+        return closedWith;
     }
 
     /** Every frame so far, parsed. */

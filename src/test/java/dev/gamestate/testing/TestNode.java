@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -98,6 +99,18 @@ public final class TestNode implements AutoCloseable {
     public String token(String userId, Duration ttl) {
         GameConfig.Jwt jwt = node.config().auth().jwt();
         return DevTokens.mint(jwt, userId, ttl, Clock.systemUTC());
+    }
+
+    /** A valid player token for {@code userId}, an hour long, whose {@code rooms} claim names {@code rooms}. */
+    public String token(String userId, List<String> rooms) {
+        return DevTokens.mint(node.config().auth().jwt(), userId, Duration.ofHours(1), rooms, Clock.systemUTC());
+    }
+
+    /** A player connection for {@code userId} whose token names {@code rooms}, past its {@code welcome}. */
+    public WsClient player(String userId, List<String> rooms) {
+        WsClient client = WsClient.connect(privateWs(), Map.of("Authorization", "Bearer " + token(userId, rooms)));
+        client.awaitType("welcome");
+        return client;
     }
 
     /** A player connection for {@code userId}, past its {@code welcome}. */

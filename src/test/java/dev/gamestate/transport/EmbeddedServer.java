@@ -47,31 +47,38 @@ final class EmbeddedServer {
      */
     record Settings(int maxFrameBytes, int messagesPerSecond, int maxViolations, int outboundBufferBytes,
                     int maxPendingHandshakes, Duration handshakeTimeout, List<String> allowedOrigins,
-                    boolean settleHandshakes) {
+                    boolean settleHandshakes, Duration expiryNotice) {
 
         static Settings defaults() {
-            return new Settings(1024, 20, 5, 64 * 1024, 8, Duration.ofSeconds(5), List.of(), true);
+            return new Settings(1024, 20, 5, 64 * 1024, 8, Duration.ofSeconds(5), List.of(), true,
+                    Duration.ofSeconds(60));
+        }
+
+        /** Pushes {@code token_expiring} {@code notice} before a session's token expires; zero: never. */
+        Settings expiryNotice(Duration notice) {
+            return new Settings(maxFrameBytes, messagesPerSecond, maxViolations, outboundBufferBytes,
+                    maxPendingHandshakes, handshakeTimeout, allowedOrigins, settleHandshakes, notice);
         }
 
         Settings messagesPerSecond(int perSecond, int violations) {
             return new Settings(maxFrameBytes, perSecond, violations, outboundBufferBytes, maxPendingHandshakes,
-                    handshakeTimeout, allowedOrigins, settleHandshakes);
+                    handshakeTimeout, allowedOrigins, settleHandshakes, expiryNotice);
         }
 
         Settings outboundBufferBytes(int bytes) {
             return new Settings(maxFrameBytes, messagesPerSecond, maxViolations, bytes, maxPendingHandshakes,
-                    handshakeTimeout, allowedOrigins, settleHandshakes);
+                    handshakeTimeout, allowedOrigins, settleHandshakes, expiryNotice);
         }
 
         Settings allowedOrigins(String... origins) {
             return new Settings(maxFrameBytes, messagesPerSecond, maxViolations, outboundBufferBytes,
-                    maxPendingHandshakes, handshakeTimeout, List.of(origins), settleHandshakes);
+                    maxPendingHandshakes, handshakeTimeout, List.of(origins), settleHandshakes, expiryNotice);
         }
 
         /** {@code max} pending handshakes, none of which settles until {@link #settleHandshakes()}. */
         Settings unsettledHandshakes(int max) {
             return new Settings(maxFrameBytes, messagesPerSecond, maxViolations, outboundBufferBytes, max,
-                    handshakeTimeout, allowedOrigins, false);
+                    handshakeTimeout, allowedOrigins, false, expiryNotice);
         }
     }
 
@@ -83,8 +90,11 @@ final class EmbeddedServer {
         this.settings = settings;
         this.handshakes = new PendingHandshakes(settings.maxPendingHandshakes());
         WireCodec codec = WireCodec.create();
+        PlayerTokenVerifier players = PlayerTokenVerifier.create(new GameConfig.Jwt(Optional.of(PLAYER_SECRET),
+                Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO, settings.expiryNotice()), clock);
         EventRegistry.Builder registry = EventRegistry.builder();
         Ping.register(registry, clock);
+        TokenRefresh.register(registry, players);
         RequestDispatcher dispatcher = new RequestDispatcher(codec, registry.build(), metrics, clock);
         Welcome.Limits limits = new Welcome.Limits(settings.maxFrameBytes(), settings.messagesPerSecond(),
                 settings.outboundBufferBytes(), 2000, 65536, 16384);
@@ -102,9 +112,7 @@ final class EmbeddedServer {
         WebSocketFrameHandler.Shared shared = new WebSocketFrameHandler.Shared(codec, dispatcher, sessions,
                 List.of(listener), handshakes, metrics, clock, "node-embedded", limits,
                 settings.messagesPerSecond(), settings.maxViolations(),
-                new OutboundLanes(Duration.ZERO, metrics), settings.outboundBufferBytes());
-        PlayerTokenVerifier players = PlayerTokenVerifier.create(new GameConfig.Jwt(Optional.of(PLAYER_SECRET),
-                Optional.empty(), Optional.empty(), Optional.empty(), Duration.ZERO), clock);
+                new OutboundLanes(Duration.ZERO, metrics), settings.outboundBufferBytes(), settings.expiryNotice());
         GuestTokens guests = new GuestTokens(new GameConfig.Guest(GUEST_SECRET, Duration.ofHours(1)), clock);
         OpsEndpoints ops = new OpsEndpoints(() -> CompletableFuture.completedFuture(true), () -> false, () -> "");
         HttpRouter router = new HttpRouter(new UpgradeGate(settings.allowedOrigins(), players, guests),
@@ -121,6 +129,22 @@ final class EmbeddedServer {
     /** A player's token, valid for an hour. */
     String playerToken(String userId) {
         return DevTokens.mint(PLAYER_SECRET, userId, Duration.ofHours(1), clock);
+    }
+
+    /** A player's token, valid for {@code ttl} from now. */
+    String playerToken(String userId, Duration ttl) {
+        return DevTokens.mint(PLAYER_SECRET, userId, ttl, clock);
+    }
+
+    /** A valid token signed with a secret this server does not know. */
+    String foreignToken(String userId) {
+        return DevTokens.mint(new Secret("a-secret-this-server-does-not-know-0123456789"), userId, Duration.ofHours(1),
+                clock);
+    }
+
+    /** Session expiry and token_expiring timers armed now, over every session. */
+    int sessionTimers() {
+        return metrics.sessionTimers();
     }
 
     /** A player's token that expired an hour ago. */
