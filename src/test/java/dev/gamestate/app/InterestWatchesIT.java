@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gamestate.testing.Closer;
 import dev.gamestate.testing.EtcdExtension;
 import dev.gamestate.testing.HttpProbe;
 import dev.gamestate.testing.TestNode;
 import dev.gamestate.testing.WsClient;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -39,7 +39,7 @@ class InterestWatchesIT {
     private static final String SEND = "core.game.state.send_message";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private final Closer open = new Closer();
     private TestNode a;
     private TestNode b;
     private TestNode c;
@@ -55,20 +55,15 @@ class InterestWatchesIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) {
-            open.get(i).close();
-        }
+        open.close();
     }
 
     private TestNode node(Map<String, String> env, String id) {
-        Map<String, String> own = new HashMap<>(env);
-        own.put("GAMESTATE_SERVER_NODE_ID", id);
-        return keep(TestNode.start(own));
+        return keep(TestNode.start(env, id));
     }
 
     private <T extends AutoCloseable> T keep(T closeable) {
-        open.add(closeable);
-        return closeable;
+        return open.keep(closeable);
     }
 
     @Test

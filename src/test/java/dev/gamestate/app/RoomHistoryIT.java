@@ -7,11 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gamestate.testing.EtcdExtension;
 import dev.gamestate.testing.TestNode;
 import dev.gamestate.testing.WsClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -197,14 +192,7 @@ class RoomHistoryIT {
         assertThat(admin("DELETE", "rooms/nowhere/h-6").path("error").path("code").asText()).isEqualTo("invalid_payload");
     }
 
-    private static JsonNode admin(String method, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(nodeB.http("/core/game/v1/admin/") + path))
-                .header("Authorization", "Bearer " + ADMIN_KEY)
-                .method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(10))
-                .build();
-        try (HttpClient http = HttpClient.newHttpClient()) {
-            return JSON.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body());
-        }
+    private static JsonNode admin(String method, String path) {
+        return nodeB.admin(ADMIN_KEY, method, path, "").json();
     }
 }

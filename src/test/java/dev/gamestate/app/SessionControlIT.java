@@ -223,7 +223,6 @@ class SessionControlIT {
     }
 
     private static HttpProbe.Answer admin(TestNode node, String method, String path) {
-        return HttpProbe.send(method, node.http("/core/game/v1/admin/" + path),
-                Map.of("Authorization", "Bearer " + ADMIN_KEY), "");
+        return node.admin(ADMIN_KEY, method, path, "");
     }
 }

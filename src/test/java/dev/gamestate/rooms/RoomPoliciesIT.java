@@ -218,8 +218,7 @@ class RoomPoliciesIT {
     }
 
     private static HttpProbe.Answer admin(String method, String path, String body) {
-        return HttpProbe.send(method, node.http("/core/game/v1/admin/" + path),
-                Map.of("Authorization", "Bearer " + ADMIN_KEY), body);
+        return node.admin(ADMIN_KEY, method, path, body);
     }
 
     private static void assertForbidden(JsonNode reply, String message) {

@@ -60,6 +60,22 @@ public final class TestNode implements AutoCloseable {
         return start(baseEnv(etcdEndpoints));
     }
 
+    /** Starts a node configured by {@code env} with {@code nodeId} as its {@code server.nodeId}. */
+    public static TestNode start(Map<String, String> env, String nodeId) {
+        Map<String, String> own = new HashMap<>(env);
+        own.put("GAMESTATE_SERVER_NODE_ID", nodeId);
+        return start(own);
+    }
+
+    /**
+     * An admin API call: {@code method} on {@code /core/game/v1/admin/<path>} with {@code key} as the
+     * bearer (none when empty) and {@code body} (none when empty).
+     */
+    public HttpProbe.Answer admin(String key, String method, String path, String body) {
+        return HttpProbe.send(method, http("/core/game/v1/admin/" + path),
+                key.isEmpty() ? Map.of() : Map.of("Authorization", "Bearer " + key), body);
+    }
+
     /** The running node. */
     public GameNode node() {
         return node;
