@@ -44,10 +44,14 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
         Check.present("log", log);
     }
 
-    /** The HTTP / WebSocket listener and the node's identity; an empty {@code nodeId} is generated. */
+    /**
+     * The HTTP / WebSocket listener and the node's identity; an empty {@code nodeId} is generated.
+     * {@code compression}: permessage-deflate (RFC 7692) for clients that offer it.
+     */
     public record Server(String host, int port, int maxPendingHandshakes, Duration handshakeTimeout,
                          List<String> allowedOrigins, Duration shutdownTimeout, String nodeId, int ioThreads,
-                         Duration flushInterval, Duration maxFlushInterval, int flushesPerSecond) {
+                         Duration flushInterval, Duration maxFlushInterval, int flushesPerSecond,
+                         boolean compression) {
 
         private static final Pattern NODE_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$");
         private static final Pattern ORIGIN = Pattern.compile("^https?://[^/\\s]+$");

@@ -14,6 +14,9 @@ final class Attributes {
     /** For guests: the token to hand back in {@code welcome}. */
     static final AttributeKey<Optional<String>> GUEST_TOKEN = AttributeKey.valueOf("gamestate.guestToken");
 
+    /** Set when the upgrade's answer accepted permessage-deflate: this connection's events may go deflated. */
+    static final AttributeKey<Boolean> DEFLATE = AttributeKey.valueOf("gamestate.deflate");
+
     private Attributes() {
     }
 

@@ -75,7 +75,7 @@ public final class GameServer implements AutoCloseable {
         HttpRouter router = new HttpRouter(new UpgradeGate(config.server().allowedOrigins(), players, guests),
                 handshakes, codec, withDrain, admin, metrics);
         this.initializer = new GameServerInitializer(router, shared, limits.maxFrameBytes(),
-                config.server().handshakeTimeout());
+                config.server().handshakeTimeout(), config.server().compression());
     }
 
     /** Binds the listener; returns the bound address (port 0 in the config picks a free port). */

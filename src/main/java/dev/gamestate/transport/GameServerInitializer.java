@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import java.time.Duration;
 
 /**
@@ -18,6 +20,7 @@ import java.time.Duration;
  * HttpServerCodec → HttpObjectAggregator → RequestDeadline (server.handshakeTimeout; a pending-handshake slot)
  *   → HttpRouter (upgrade gate, ops, admin)
  *   → FrameGate (every frame's rate, pongs within the outbound budget, fragment count, close codes)
+ *   → [server.compression: DeflateNegotiated, Netty's permessage-deflate extension handler]
  *   → WebSocketServerProtocolHandler (handshake, close handshake, UTF-8 check)
  *   → WebSocketFrameAggregator (fragments, bounded by limits.maxFrameBytes)
  *   → WebSocketFrameHandler (one per connection)
@@ -40,16 +43,25 @@ final class GameServerInitializer extends ChannelInitializer<Channel> {
     private static final String ROUTER = "router";
 
     private static final String DEADLINE = "request-deadline";
+    private static final String DEFLATE_NEGOTIATED = "deflate-negotiated";
 
     private final HttpRouter router;
     private final WebSocketFrameHandler.Shared shared;
     private final WebSocketServerProtocolConfig wsConfig;
     private final int maxFrameBytes;
     private final long requestTimeoutNanos;
+    private final boolean compression;
 
     GameServerInitializer(HttpRouter router, WebSocketFrameHandler.Shared shared, int maxFrameBytes,
                           Duration requestTimeout) {
+        this(router, shared, maxFrameBytes, requestTimeout, false);
+    }
+
+    /** As above; with {@code compression}, permessage-deflate for clients that offer it. */
+    GameServerInitializer(HttpRouter router, WebSocketFrameHandler.Shared shared, int maxFrameBytes,
+                          Duration requestTimeout, boolean compression) {
         this.router = router;
+        this.compression = compression;
         this.requestTimeoutNanos = requestTimeout.toNanos();
         this.shared = shared;
         this.maxFrameBytes = maxFrameBytes;
@@ -64,7 +76,7 @@ final class GameServerInitializer extends ChannelInitializer<Channel> {
                 .handshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MS)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(maxFrameBytes)
-                        .allowExtensions(false)
+                        .allowExtensions(compression) // RSV1 marks a compressed message
                         .withUTF8Validator(true)
                         // Violations are answered by WebSocketFrameHandler, with the violation's code.
                         .closeOnProtocolViolation(false)
@@ -83,6 +95,9 @@ final class GameServerInitializer extends ChannelInitializer<Channel> {
         if (pipeline.get(DEADLINE) != null) {
             pipeline.remove(DEADLINE);
         }
+        if (pipeline.get(DEFLATE_NEGOTIATED) != null) {
+            pipeline.remove(DEFLATE_NEGOTIATED);
+        }
     }
 
     @Override
@@ -97,6 +112,14 @@ final class GameServerInitializer extends ChannelInitializer<Channel> {
         RateLimiter limiter = new RateLimiter(shared.messagesPerSecond(), shared.maxViolations(), System.nanoTime());
         FrameGate gate = new FrameGate(limiter);
         p.addLast("frame-gate", gate);
+        if (compression) {
+            // Frames are rated and counted (gate) before they are inflated. A compressed message may
+            // inflate to at most maxFrameBytes per frame (past it: 1009), the aggregator bounds the
+            // message. Every message the server sends is compressed on its own (MessageDeflater), so it may also promise no context takeover.
+            p.addLast(DEFLATE_NEGOTIATED, DeflateNegotiated.INSTANCE);
+            p.addLast("ws-extensions", new WebSocketServerExtensionHandler(
+                    new PerMessageDeflateServerExtensionHandshaker(6, false, 15, true, false, maxFrameBytes)));
+        }
         p.addLast("websocket", new WebSocketServerProtocolHandler(wsConfig));
         p.addLast("ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
         p.addLast("session", new WebSocketFrameHandler(shared, gate, limiter));

@@ -77,6 +77,11 @@ final class OutboundLane implements Runnable {
     private boolean flushScheduled;
     private byte[] framedUtf8;
     private ByteBuf framed;
+    // The same message deflated, for connections that negotiated permessage-deflate (null: not
+    // smaller, sent plain); made at most once per message and run, and only when one of them is written.
+    private byte[] deflatedUtf8;
+    private ByteBuf deflated;
+    private MessageDeflater deflater; // made on the first compressed write
 
     OutboundLane(EventLoop loop, FlushPacing pacing, TransportMetrics metrics) {
         this.loop = loop;
@@ -198,6 +203,11 @@ final class OutboundLane implements Runnable {
                 framed = null;
                 framedUtf8 = null;
             }
+            if (deflated != null) {
+                deflated.release();
+            }
+            deflated = null;
+            deflatedUtf8 = null;
         }
         metrics.framesOut(frames, bytes);
         if ((!queue.isEmpty() || !replies.isEmpty()) && scheduled.compareAndSet(false, true)) {
@@ -229,6 +239,22 @@ final class OutboundLane implements Runnable {
 
     /** Writes {@code utf8} framed once per run for all its recipients: retained duplicates of one buffer. */
     private void write(WsConnection connection, byte[] utf8) {
+        if (connection.deflate() && utf8.length >= MessageDeflater.MIN_BYTES) {
+            if (utf8 != deflatedUtf8) {
+                if (deflated != null) {
+                    deflated.release();
+                }
+                deflated = deflate(connection, utf8);
+                deflatedUtf8 = utf8;
+            }
+            if (deflated != null) {
+                connection.writeFramed(deflated.retainedDuplicate());
+                if (connection.markDirty()) {
+                    dirty.add(connection);
+                }
+                return;
+            }
+        }
         if (utf8 != framedUtf8) {
             if (framed != null) {
                 framed.release();
@@ -240,6 +266,15 @@ final class OutboundLane implements Runnable {
         if (connection.markDirty()) {
             dirty.add(connection);
         }
+    }
+
+    /** {@code utf8} deflated and framed, or null when compressing it would not make it smaller. */
+    private ByteBuf deflate(WsConnection connection, byte[] utf8) {
+        if (deflater == null) {
+            deflater = new MessageDeflater();
+        }
+        int length = deflater.deflate(utf8);
+        return length < 0 ? null : TextFrames.deflatedFrame(connection.allocator(), deflater.output(), length);
     }
 
     /** Writes a frame framed for {@code connection} alone. */

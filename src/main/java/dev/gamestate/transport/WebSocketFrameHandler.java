@@ -13,6 +13,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -176,6 +177,16 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException && connection != null) {
             connection.close(CloseCode.MESSAGE_TOO_BIG);
+        } else if (cause instanceof DecompressionException inflating) {
+            // A compressed message that inflates past limits.maxFrameBytes (a decompression bomb), or
+            // one that is not valid deflate data: nothing after it can be read.
+            LOG.debug("{} sent a compressed message that cannot be inflated: {}", connection, inflating.getMessage());
+            boolean tooBig = String.valueOf(inflating.getMessage()).contains("maximum size");
+            if (connection != null) {
+                connection.closeNow(tooBig ? CloseCode.MESSAGE_TOO_BIG : CloseCode.PROTOCOL_ERROR);
+            } else {
+                ctx.close();
+            }
         } else if (cause instanceof CorruptedWebSocketFrameException violation) {
             // From the frame decoder or the UTF-8 validator, which discard everything after it; Netty's
             // protocol handler closes the socket as soon as this returns, so the close frame goes now.

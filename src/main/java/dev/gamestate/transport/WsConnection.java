@@ -51,6 +51,7 @@ final class WsConnection implements Connection {
     private final OutboundLane lane;
     private final ChannelOutboundInvoker frameOutput;
     private final long maxUnsentBytes;
+    private final boolean deflate; // permessage-deflate was negotiated
     // Updated in place through field updaters, not held in atomics of their own: objects fewer per
     // connection. Fan-out bytes are two counters with one writer side each (the fan-out caller and
     // the loop), so a delivery costs the loop no atomic read-modify-write.
@@ -72,6 +73,7 @@ final class WsConnection implements Connection {
         this.metrics = metrics;
         this.lane = lane;
         this.maxUnsentBytes = maxUnsentBytes;
+        this.deflate = Boolean.TRUE.equals(channel.attr(Attributes.DEFLATE).get());
         // Framed bytes need no handler on the way out: writing at the WebSocket encoder's context
         // sends them straight to the socket, past the protocol handler and the encoder itself.
         ChannelHandlerContext encoder = channel.pipeline().context(WS_ENCODER);
@@ -90,6 +92,11 @@ final class WsConnection implements Connection {
 
     Channel channel() {
         return channel;
+    }
+
+    /** True when the client accepted permessage-deflate: messages to it may go compressed. */
+    boolean deflate() {
+        return deflate;
     }
 
     /**

@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketClientCompressionHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -77,6 +78,7 @@ final class NettyLoadConnector implements AutoCloseable {
                 .handleCloseFrames(false)
                 .dropPongFrames(true)
                 .withUTF8Validator(false) // the scanner reads ASCII keys only; validating costs a pass per frame
+                .allowExtensions(options.compression())
                 .build();
         InetSocketAddress server = new InetSocketAddress(options.url().getHost(), options.url().getPort());
         for (int i = 0; i < options.clients(); i++) {
@@ -92,8 +94,11 @@ final class NettyLoadConnector implements AutoCloseable {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel channel) {
-                            channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192),
-                                    new WebSocketClientProtocolHandler(config), connection);
+                            channel.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(8192));
+                            if (options.compression()) {
+                                channel.pipeline().addLast(new WebSocketClientCompressionHandler(MAX_SERVER_FRAME));
+                            }
+                            channel.pipeline().addLast(new WebSocketClientProtocolHandler(config), connection);
                         }
                     })
                     .connect(server, source);

@@ -29,11 +29,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param holdOnStdin        with no publishers: after setup print {@code ready} and stay connected until
  *                           standard input closes (at most {@code duration})
  * @param roomPrefix         room names are this prefix plus the room's index
+ * @param compression        offer permessage-deflate (and inflate what comes compressed)
  */
 record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishers, int rate, int window,
                         Duration warmup, Duration duration, Duration drain, Duration setupTimeout,
                         int connectConcurrency, int sourceAddresses, int threads, boolean holdOnStdin,
-                        String roomPrefix) {
+                        String roomPrefix, boolean compression) {
 
     static final int MAX_CLIENTS = 60_000;
     static final int MAX_SECONDS = 600;
@@ -44,6 +45,7 @@ record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishe
                              [--rate 500 | --window 32] [--warmup 3s] [--duration 10s] [--drain 10s]
                              [--setup-timeout 120s] [--connect-concurrency 500] [--source-addresses 8]
                              [--threads CORES] [--hold stdin|none] [--room-prefix PREFIX]
+                             [--compression on|off]
               --rate is broadcasts a second over all publishers, open loop; --window K makes each
               publisher send as fast as acks allow with K unanswered. With --publishers 0 the run
               only connects and subscribes; --hold stdin then keeps the clients connected until
@@ -77,6 +79,7 @@ record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishe
         Duration duration = Duration.ofSeconds(10);
         Duration drain = Duration.ofSeconds(10);
         Duration setup = Duration.ofSeconds(120);
+        boolean compression = false;
         int concurrency = 500;
         int sources = 8;
         int threads = Runtime.getRuntime().availableProcessors();
@@ -104,6 +107,7 @@ record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishe
                 case "--threads" -> threads = bounded(name, value, 1, 64);
                 case "--hold" -> hold = "stdin".equals(oneOf(name, value, "stdin", "none"));
                 case "--room-prefix" -> prefix = value;
+                case "--compression" -> compression = "on".equals(oneOf(name, value, "on", "off"));
                 default -> throw new IllegalArgumentException("unknown option " + name);
             }
         }
@@ -118,7 +122,7 @@ record NettyLoadOptions(URI url, int rooms, int subscribersPerRoom, int publishe
             throw new IllegalArgumentException("--hold stdin is for runs without publishers");
         }
         var options = new NettyLoadOptions(url, rooms, subscribers, publishers, rate, window, warmup, duration,
-                drain, setup, concurrency, sources, threads, hold, prefix);
+                drain, setup, concurrency, sources, threads, hold, prefix, compression);
         if (options.clients() < 1 || options.clients() > MAX_CLIENTS) {
             throw new IllegalArgumentException("clients (rooms × subscribers + publishers) must be 1 to "
                     + MAX_CLIENTS + ": " + options.clients());

@@ -22,7 +22,7 @@ class GameConfigTest {
 
     private static GameConfig.Server server(int port, Duration shutdownTimeout, String nodeId) {
         return new GameConfig.Server("0.0.0.0", port, 2048, Duration.ofSeconds(5), List.of(), shutdownTimeout, nodeId,
-                0, Duration.ofMillis(2), Duration.ofMillis(16), 50_000);
+                0, Duration.ofMillis(2), Duration.ofMillis(16), 50_000, false);
     }
 
     private static GameConfig.Etcd etcd(Optional<String> user, Optional<Secret> password) {

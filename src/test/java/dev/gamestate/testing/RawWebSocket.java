@@ -54,10 +54,11 @@ public final class RawWebSocket implements AutoCloseable {
     /**
      * A frame the server sent.
      *
-     * @param opcode  the frame's opcode
-     * @param payload its payload
+     * @param opcode     the frame's opcode
+     * @param payload    its payload
+     * @param compressed RSV1: permessage-deflate compressed the message
      */
-    public record Frame(int opcode, byte[] payload) {
+    public record Frame(int opcode, byte[] payload, boolean compressed) {
 
         /** The payload as UTF-8 text. */
         public String text() {
@@ -73,6 +74,7 @@ public final class RawWebSocket implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private Answer upgrade;
 
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -119,6 +121,7 @@ public final class RawWebSocket implements AutoCloseable {
             if (answer.status() != 101) {
                 throw new AssertionError("upgrade refused with HTTP " + answer.status() + ": " + answer.body());
             }
+            raw.upgrade = answer;
             return raw;
         } catch (IOException e) {
             closeQuietly(socket);
@@ -127,6 +130,11 @@ public final class RawWebSocket implements AutoCloseable {
             closeQuietly(socket);
             throw e;
         }
+    }
+
+    /** The server's 101 answer to the upgrade. */
+    public Answer upgrade() {
+        return upgrade;
     }
 
     /** Sends one complete, masked frame of {@code opcode} carrying exactly {@code payload}. */
@@ -158,8 +166,13 @@ public final class RawWebSocket implements AutoCloseable {
      * frames), {@code opcode} {@link #CONTINUATION} on every fragment after the first.
      */
     public static byte[] frame(boolean fin, int opcode, byte[] payload) {
+        return frame(fin, false, opcode, payload);
+    }
+
+    /** As {@link #frame(boolean, int, byte[])}, with RSV1 set when {@code compressed} (permessage-deflate). */
+    public static byte[] frame(boolean fin, boolean compressed, int opcode, byte[] payload) {
         ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
-        frame.write((fin ? 0x80 : 0) | opcode);
+        frame.write((fin ? 0x80 : 0) | (compressed ? 0x40 : 0) | opcode);
         if (payload.length < 126) {
             frame.write(0x80 | payload.length);
         } else if (payload.length <= 0xFFFF) {
@@ -216,7 +229,7 @@ public final class RawWebSocket implements AutoCloseable {
             if (length > MAX_FRAME_BYTES) {
                 throw new AssertionError("server frame of " + length + " bytes");
             }
-            return new Frame(first & 0x0F, in.readNBytes((int) length));
+            return new Frame(first & 0x0F, in.readNBytes((int) length), (first & 0x40) != 0);
         } catch (SocketTimeoutException e) {
             throw new AssertionError("no frame from the server within " + WsClient.WAIT, e);
         } catch (IOException e) {
