@@ -14,7 +14,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,6 +46,25 @@ class AsyncApiContractTest {
         assertThat(code).as("request types found in the code").containsKeys("ping", "subscribe", "refresh");
         assertThat(contract(ASYNCAPI).types("send")).as("types of asyncapi's send operations, against %s", code)
                 .containsExactlyInAnyOrderElementsOf(code.keySet());
+    }
+
+    @Test
+    void everyTypeTheCodeMakesIsAConstantTheseTestsSee() throws IOException {
+        long made;
+        try (var files = Files.walk(Path.of("src/main/java"))) {
+            made = files.filter(f -> f.toString().endsWith(".java")).mapToLong(f -> {
+                try {
+                    return Pattern.compile("\\b(EventType|PushType)\\.of\\(").matcher(Files.readString(f)).results().count();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).sum();
+        }
+        long seen = Stream.concat(WireTypes.requestTypes().values().stream(), WireTypes.pushTypes().values().stream())
+                .mapToLong(fields -> fields.split(", ").length).sum();
+
+        assertThat(seen).as("public static final EventType/PushType fields, against EventType.of/PushType.of calls")
+                .isEqualTo(made);
     }
 
     @Test
