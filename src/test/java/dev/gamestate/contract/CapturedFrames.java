@@ -1,6 +1,7 @@
 package dev.gamestate.contract;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -13,8 +14,9 @@ import java.util.regex.Pattern;
  * The WebSocket frames captured in docs/protocol.md: in its indented blocks, each line
  * {@code > json} (a frame the client sent) or {@code < json} (one the server sent), optionally after
  * a speaker such as {@code (alice@node-1)}. A frame may go on over the next indented lines (the
- * {@code welcome} does). A line whose text was shortened with {@code …}, or that is no JSON at all
- * (a close, a deliberate {@code not json}), is kept as skipped, with why.
+ * {@code welcome} does). A line shortened with {@code …} between fields, or that is no JSON at all
+ * (a close, a deliberate {@code not json}), is kept as skipped, with why; one shortened inside a
+ * string value only (a token) is still whole JSON and is checked.
  */
 final class CapturedFrames {
 
@@ -70,7 +72,7 @@ final class CapturedFrames {
 
     /** Every marked line of {@code markdown}, in order. */
     static List<Frame> parse(String markdown) {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         String[] lines = markdown.split("\n", -1);
         List<Frame> frames = new ArrayList<>();
         for (int i = 0; i < lines.length; i++) {
@@ -87,9 +89,11 @@ final class CapturedFrames {
                         + (text.startsWith("close ") ? "a close frame" : "sent as a malformed frame on purpose"))));
                 continue;
             }
-            if (text.contains("…")) {
+            // A … inside a string value (a shortened token) leaves the frame whole JSON, checked as it is;
+            // one between fields leaves no JSON to check.
+            if (text.contains("…") && read(mapper, text).isEmpty()) {
                 frames.add(new Frame(line, speaker, direction, text, Optional.empty(),
-                        Optional.of("elided with … (fields left out of the capture)")));
+                        Optional.of("elided with … between fields (fields left out of the capture)")));
                 continue;
             }
             // A frame wrapped over several lines: join the next indented ones until the JSON is whole.
