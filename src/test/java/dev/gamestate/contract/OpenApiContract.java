@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.Error;
 import dev.gamestate.contract.CapturedCalls.Call;
 import dev.gamestate.core.ErrorCode;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -136,7 +138,7 @@ final class OpenApiContract {
             if (parameter.path("in").asText().equals("path")) {
                 for (int i = 0; i < templateSegments.length; i++) {
                     if (templateSegments[i].equals("{" + name + "}")) {
-                        value = Optional.of(java.net.URLDecoder.decode(pathSegments[i], java.nio.charset.StandardCharsets.UTF_8));
+                        value = Optional.of(URLDecoder.decode(pathSegments[i], StandardCharsets.UTF_8));
                     }
                 }
             } else if (parameter.path("in").asText().equals("query")) {

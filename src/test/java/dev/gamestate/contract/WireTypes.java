@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -73,7 +75,7 @@ final class WireTypes {
         }
     }
 
-    private static Map<String, String> constants(Class<?> kind, java.util.function.Function<Object, String> name) {
+    private static Map<String, String> constants(Class<?> kind, Function<Object, String> name) {
         Map<String, String> found = new LinkedHashMap<>();
         for (String className : mainClassNames()) {
             Class<?> type;
@@ -112,7 +114,7 @@ final class WireTypes {
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(isClass).map(p -> root.relativize(p).toString())
                     .map(s -> s.substring(0, s.length() - ".class".length()).replace('/', '.'))
-                    .collect(java.util.stream.Collectors.toCollection(TreeSet::new));
+                    .collect(Collectors.toCollection(TreeSet::new));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
