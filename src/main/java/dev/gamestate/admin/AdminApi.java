@@ -38,6 +38,21 @@ public final class AdminApi implements HttpEndpoint {
     /** Where the API lives. */
     public static final String PREFIX = "/core/game/v1/admin/";
 
+    /**
+     * The calls this API serves, as {@code METHOD /path} with {@code {name}} for a path parameter: what
+     * docs/openapi.yaml describes. AdminRoutesTest holds this list to what {@link #handle} routes.
+     */
+    public static final List<String> ROUTES = List.of(
+            "POST " + PREFIX + "broadcast",
+            "POST " + PREFIX + "messages",
+            "POST " + PREFIX + "wallets/{userId}/credit",
+            "PUT " + PREFIX + "catalog/{goodId}",
+            "GET " + PREFIX + "rooms/{namespace}/{room}",
+            "DELETE " + PREFIX + "rooms/{namespace}/{room}",
+            "GET " + PREFIX + "sessions",
+            "DELETE " + PREFIX + "sessions/{sessionId}",
+            "DELETE " + PREFIX + "users/{userId}/sessions");
+
     private final List<Secret> keys;
     private final RoomService rooms;
     private final MessagingService messaging;
