@@ -1,6 +1,5 @@
 package dev.gamestate.app;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.gamestate.auth.DevTokens;
 import dev.gamestate.config.ConfigException;
@@ -76,7 +75,9 @@ public final class Main {
     }
 
     private static void run(GameConfig config) {
-        setLogLevel(config.log().level());
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            LogOutput.apply(context, config.log(), config.server().nodeId());
+        }
         GameNode node;
         try {
             node = GameNode.start(config);
@@ -128,12 +129,6 @@ public final class Main {
                 ? Arrays.stream(args.get(2).split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList()
                 : List.of();
         System.out.println(DevTokens.mint(jwt, args.get(0), ttl, rooms, Clock.systemUTC()));
-    }
-
-    private static void setLogLevel(String level) {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.getLogger("dev.gamestate").setLevel(Level.toLevel(level));
-        }
     }
 
     private static void exit(int status, String message) {
