@@ -99,7 +99,9 @@ public final class Main {
                 Thread.currentThread().interrupt();
             }
             if (closer.isAlive()) {
-                LoggerFactory.getLogger(Main.class).warn("shutdown took longer than server.shutdownTimeout; exiting");
+                LoggerFactory.getLogger(Main.class).warn("shutdown took longer than server.shutdownTimeout;"
+                        + " exiting without waiting: this node's sessions leave etcd with its lease (etcd.leaseTtl)."
+                        + " Raise server.shutdownTimeout if etcd is slow to answer at shutdown");
             }
             stopped.countDown();
         }, "gamestate-shutdown"));
