@@ -34,6 +34,10 @@ final class LogOutput {
             console.stop();
             console.setEncoder(jsonEncoder(context, nodeId));
             console.start();
+        } else {
+            context.getLogger(LogOutput.class).warn("log.format is json, but the Logback configuration has"
+                    + " no appender named '{}' on the root logger, so lines keep its format. Drop"
+                    + " -Dlogback.configurationFile, or give that configuration a JsonEncoder yourself", CONSOLE);
         }
     }
 

@@ -9,6 +9,7 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.joran.spi.JoranException;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gamestate.config.ConfigSource;
@@ -103,6 +104,21 @@ class LogOutputTest {
         assertThat(console().getEncoder()).isInstanceOf(JsonLines.class);
         assertThat(console().isStarted()).isTrue();
         assertThat(context.getLogger("dev.gamestate").getLevel().levelStr).isEqualTo("DEBUG");
+    }
+
+    @Test
+    void jsonWithoutTheConsoleAppenderSaysSoInsteadOfFailingQuietly() {
+        ListAppender<ILoggingEvent> other = new ListAppender<>();
+        other.setContext(context);
+        other.start();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(other);
+
+        LogOutput.apply(context, new GameConfig.Log("INFO", "json"), "node-1");
+
+        assertThat(other.list).singleElement().satisfies(line -> {
+            assertThat(line.getLevel().levelStr).isEqualTo("WARN");
+            assertThat(line.getFormattedMessage()).contains("no appender named 'console'");
+        });
     }
 
     private OutputStreamAppender<ILoggingEvent> console() {
