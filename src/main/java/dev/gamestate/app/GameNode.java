@@ -319,7 +319,8 @@ public final class GameNode implements AutoCloseable {
             try {
                 closeInReverse.get(i).close();
             } catch (Exception e) {
-                LOG.warn("error while closing: {}", e.toString());
+                LOG.warn("shutting down, a part failed to close ({}); the node exits anyway. Session records it could"
+                        + " not delete leave etcd with the node's lease (etcd.leaseTtl)", e.toString());
             }
         }
         closeInReverse.clear();

@@ -1,6 +1,5 @@
 package dev.gamestate.app;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import dev.gamestate.auth.DevTokens;
 import dev.gamestate.config.ConfigException;
@@ -76,7 +75,9 @@ public final class Main {
     }
 
     private static void run(GameConfig config) {
-        setLogLevel(config.log().level());
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            LogOutput.apply(context, config.log(), config.server().nodeId());
+        }
         GameNode node;
         try {
             node = GameNode.start(config);
@@ -98,7 +99,9 @@ public final class Main {
                 Thread.currentThread().interrupt();
             }
             if (closer.isAlive()) {
-                LoggerFactory.getLogger(Main.class).warn("shutdown took longer than server.shutdownTimeout; exiting");
+                LoggerFactory.getLogger(Main.class).warn("shutdown took longer than server.shutdownTimeout;"
+                        + " exiting without waiting: this node's sessions leave etcd with its lease (etcd.leaseTtl)."
+                        + " Raise server.shutdownTimeout if etcd is slow to answer at shutdown");
             }
             stopped.countDown();
         }, "gamestate-shutdown"));
@@ -128,12 +131,6 @@ public final class Main {
                 ? Arrays.stream(args.get(2).split(",")).map(String::strip).filter(r -> !r.isEmpty()).toList()
                 : List.of();
         System.out.println(DevTokens.mint(jwt, args.get(0), ttl, rooms, Clock.systemUTC()));
-    }
-
-    private static void setLogLevel(String level) {
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
-            context.getLogger("dev.gamestate").setLevel(Level.toLevel(level));
-        }
     }
 
     private static void exit(int status, String message) {

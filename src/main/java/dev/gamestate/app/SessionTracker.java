@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class SessionTracker implements ConnectionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionTracker.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
 
     private final SessionDirectory directory;
     private final UserWatches users;
@@ -67,7 +69,9 @@ final class SessionTracker implements ConnectionListener {
         return users.open(connection.namespace(), connection.userId(), connection.sessionId())
                 .thenCompose(v -> directory.open(record, () -> roomsOf.apply(connection))).handle((waiting, error) -> {
             if (error != null) {
-                LOG.warn("could not record {} in etcd: {}", connection, error.getMessage());
+                LOG.warn("could not record {} in etcd yet ({}); the node retries, and until it lands other nodes do"
+                        + " not see the session (direct messages go to the user's inbox)." + CHECK_ETCD, connection,
+                        error.getMessage());
             }
             boolean recorded = directory.local(connection.sessionId()).isPresent();
             if (recorded && !connection.isOpen()) {
@@ -88,7 +92,8 @@ final class SessionTracker implements ConnectionListener {
             try {
                 service.opened(connection);
             } catch (RuntimeException e) {
-                LOG.error("{} failed on open of {}", service.getClass().getSimpleName(), connection, e);
+                LOG.error("{} failed to set up {}: the session may miss that service's pushes until it reconnects."
+                        + " A bug: report it with this stack trace", service.getClass().getSimpleName(), connection, e);
             }
         }
     }
@@ -103,7 +108,8 @@ final class SessionTracker implements ConnectionListener {
         services.forEach(s -> s.closed(connection));
         users.close(connection.namespace(), connection.userId(), connection.sessionId());
         directory.local(connection.sessionId()).ifPresent(record -> directory.remove(record).exceptionally(error -> {
-            LOG.warn("could not remove {} from etcd (the lease will): {}", connection, error.getMessage());
+            LOG.warn("could not delete the record of {} from etcd ({}); the admin API may list it until this node's"
+                    + " lease ends." + CHECK_ETCD, connection, error.getMessage());
             return null;
         }));
     }

@@ -299,14 +299,25 @@ public record GameConfig(Server server, Etcd etcd, Auth auth, Limits limits, Nam
         }
     }
 
-    /** Logging: the level of gamestate's own loggers, upper case. */
-    public record Log(String level) {
+    /**
+     * Logging: the level of gamestate's own loggers, upper case, and the format of every line on standard
+     * output: {@code text} (one human-readable line) or {@code json} (one JSON object per line).
+     */
+    public record Log(String level, String format) {
 
-        /** Upper-cases and checks the level. */
+        /** Upper-cases and checks the level; lower-cases and checks the format. */
         public Log {
             level = Check.present("log.level", level).toUpperCase(Locale.ROOT);
             Check.that(Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR").contains(level), "log.level",
                     "expected TRACE, DEBUG, INFO, WARN or ERROR, got '" + level + "'");
+            format = Check.present("log.format", format).toLowerCase(Locale.ROOT);
+            Check.that(Set.of("text", "json").contains(format), "log.format",
+                    "expected text or json, got '" + format + "'");
+        }
+
+        /** True when lines are to be written as JSON objects. */
+        public boolean json() {
+            return format.equals("json");
         }
     }
 

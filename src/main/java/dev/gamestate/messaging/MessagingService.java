@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class MessagingService implements StreamListener, ConnectionListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MessagingService.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
 
     private final GameConfig config;
     private final RoomService rooms;
@@ -182,7 +184,8 @@ public final class MessagingService implements StreamListener, ConnectionListene
         drained.whenComplete((v, error) -> {
             draining.remove(connection.sessionId(), drained);
             if (error != null) {
-                LOG.warn("could not deliver the inbox of {}: {}", connection.userId(), error.getMessage());
+                LOG.warn("could not deliver the inbox of {} ({}); its messages stay in etcd for the user's next"
+                        + " connection." + CHECK_ETCD, connection.userId(), error.getMessage());
             }
         });
     }
@@ -233,7 +236,8 @@ public final class MessagingService implements StreamListener, ConnectionListene
                 .thenCompose(v -> inbox.claim(key))
                 .whenComplete((claimed, error) -> {
                     if (error != null) {
-                        LOG.warn("could not claim inbox message {}: {}", key, error.getMessage());
+                        LOG.warn("could not claim inbox message {} ({}); it stays in the inbox for the user's next"
+                                + " connection." + CHECK_ETCD, key, error.getMessage());
                     } else if (claimed) {
                         Push push = Push.ofUtf8(message);
                         outbox.connectionsOf(ns, userId).forEach(c -> c.push(push));

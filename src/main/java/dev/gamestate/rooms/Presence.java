@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
 final class Presence implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Presence.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
     private static final long RETRY_MS = 1000;
 
     private final GameConfig.Presence config;
@@ -190,7 +192,8 @@ final class Presence implements AutoCloseable {
         records.records(key.namespace(), key.room()).whenComplete((read, error) -> {
             if (error != null) {
                 if (room.failed(generation, error)) {
-                    LOG.warn("could not read who is in room {} ({}); retrying", key.room(), error.getMessage());
+                    LOG.warn("could not read who is in room {} ({}); retrying in {} ms, presence replies for it wait."
+                            + CHECK_ETCD, key.room(), error.getMessage(), RETRY_MS);
                     room.later(() -> load(room), RETRY_MS);
                 }
                 return;
@@ -254,8 +257,9 @@ final class Presence implements AutoCloseable {
                     load(room);
                 }
                 case WatchEnd.Refused r -> {
-                    LOG.error("etcd refused the watch of who is in room {} ({}); retrying", room.key().room(),
-                            r.reason());
+                    LOG.error("etcd refused the watch of who is in room {} ({}); retrying in {} ms, joins and leaves"
+                            + " are not pushed meanwhile. With etcd auth, check that the gamestate user may read"
+                            + " etcd.keyPrefix", room.key().room(), r.reason(), RETRY_MS);
                     room.later(() -> load(room), RETRY_MS);
                 }
             }

@@ -68,6 +68,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     public static final String SYSTEM = "system";
 
     private static final Logger LOG = LoggerFactory.getLogger(RoomService.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
     private static final long RESYNC_RETRY_MS = 1000;
 
     private final GameConfig config;
@@ -416,7 +418,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         watches.read(new Subscriptions.RoomKey(ns, room)).whenComplete((state, error) -> {
             if (error != null) {
                 if (held.stream().anyMatch(s -> !s.isClosed())) {
-                    LOG.warn("could not read room {} to resync it ({}); retrying", room, error.getMessage());
+                    LOG.warn("could not read room {} to resync its subscribers ({}); retrying in {} ms."
+                            + CHECK_ETCD, room, error.getMessage(), RESYNC_RETRY_MS);
                     try {
                         scheduler.schedule(() -> resync(ns, room, held, reason), RESYNC_RETRY_MS,
                                 TimeUnit.MILLISECONDS);

@@ -249,7 +249,9 @@ final class RoomWatches implements AutoCloseable {
                     seq = Long.parseLong(put.key().substring(prefixLength));
                     events = LogEntries.entries(seq, put.value());
                 } catch (IllegalArgumentException e) { // NumberFormatException too
-                    LOG.warn("ignoring room log key {}: {}", put.key(), e.getMessage());
+                    LOG.warn("ignoring room log key {}, which this version cannot read ({}): something else writes under"
+                            + " etcd.keyPrefix. Give each environment its own prefix and run one version on every"
+                            + " node", put.key(), e.getMessage());
                     continue;
                 }
                 for (RoomLog.Entry event : events) {
@@ -273,12 +275,16 @@ final class RoomWatches implements AutoCloseable {
             }
             long delay = switch (end) {
                 case WatchEnd.Compacted c -> {
-                    LOG.warn("room {} watch was compacted at {}; resyncing its subscribers", entry.key.room(),
+                    LOG.warn("room {} watch was compacted at {} (this node lagged etcd by more than"
+                            + " etcd.compactionInterval); sending its subscribers a snapshot. If it repeats, look for"
+                            + " what slows the node (CPU, GC pauses, etcd latency)", entry.key.room(),
                             c.compactRevision());
                     yield 0;
                 }
                 case WatchEnd.Refused r -> {
-                    LOG.error("etcd refused the watch of room {} ({}); retrying", entry.key.room(), r.reason());
+                    LOG.error("etcd refused the watch of room {} ({}); retrying in {} ms, its events are not pushed"
+                            + " meanwhile. With etcd auth, check that the gamestate user may read etcd.keyPrefix",
+                            entry.key.room(), r.reason(), REFUSED_RETRY_MS);
                     yield REFUSED_RETRY_MS;
                 }
             };

@@ -126,7 +126,8 @@ public final class SessionControl implements StreamListener {
             }
             case UserNotifications.Notification _ -> next.userNotification(ns, userId, notification);
             case UserNotifications.UnknownOrder unknown ->
-                    LOG.warn("ignoring an order this node does not know for {}: {}", userId, unknown.order());
+                    LOG.warn("ignoring a session order for {} that this version does not know ({}): a newer node sent"
+                            + " it. Run one version on every node", userId, unknown.order());
         }
     }
 

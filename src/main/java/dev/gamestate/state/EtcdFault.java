@@ -73,7 +73,8 @@ public sealed interface EtcdFault {
                     + "(wal fsync latency) and the network";
             case Unreachable u -> "etcd cannot be reached: check that the members run, and etcd.endpoints and "
                     + "etcd.tls";
-            case Other o -> "etcd refused a request (" + o.detail() + ")";
+            case Other o -> "etcd refused a request (" + o.detail() + "): look for it in the members' logs; with"
+                    + " etcd auth, check that the gamestate user may read and write etcd.keyPrefix";
         };
     }
 

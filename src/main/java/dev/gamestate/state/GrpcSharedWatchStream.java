@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 final class GrpcSharedWatchStream implements SharedWatchStream {
 
     private static final Logger LOG = LoggerFactory.getLogger(GrpcSharedWatchStream.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
     private static final long BACKOFF_MIN_MS = 100;
     private static final long BACKOFF_MAX_MS = 5_000;
     private static final long DROPPED_RETRY_MS = 1_000;
@@ -188,7 +190,8 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
             long ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS << Math.min(failures - 1, 10));
             delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
         }
-        LOG.warn("watch stream down ({}); reopening in {} ms", why, delay);
+        LOG.warn("watch stream down ({}); reopening in {} ms, live pushes pause and resume where they"
+                + " stopped." + CHECK_ETCD, why, delay);
         later(this::open, delay);
     }
 
@@ -215,7 +218,8 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
                 switch (answer) {
                     case StreamAnswer.Ended ended -> live.remove(ended.watch());
                     case StreamAnswer.Dropped dropped -> {
-                        LOG.warn("etcd dropped {} ({}); creating it again", dropped.watch(), dropped.reason());
+                        LOG.warn("etcd dropped {} ({}); creating it again from where it stopped." + CHECK_ETCD,
+                                dropped.watch(), dropped.reason());
                         later(() -> recreate(dropped.watch()), DROPPED_RETRY_MS);
                     }
                     case StreamAnswer.Denied denied -> {

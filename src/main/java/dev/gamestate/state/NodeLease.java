@@ -28,6 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeLease implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeLease.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
 
     private final Etcd etcd;
     private final String nodeId;
@@ -109,7 +111,9 @@ public final class NodeLease implements AutoCloseable {
         long silentFor = clock.millis() - lastAnswerMillis;
         // Keep-alives go out every ttl/3; two missed rounds mean the stream is dead or the lease expired.
         if (silentFor > ttl.toMillis() * 2 / 3) {
-            LOG.warn("lease {} silent for {} ms; granting a new one", Long.toHexString(leaseId), silentFor);
+            LOG.warn("lease {} silent for {} ms (etcd did not answer its keep-alives, or this node was paused);"
+                    + " granting a new one and writing the node's records again." + CHECK_ETCD
+                    + ", and the node's GC pauses", Long.toHexString(leaseId), silentFor);
             regrant();
         }
     }
@@ -119,14 +123,16 @@ public final class NodeLease implements AutoCloseable {
         grantAndRegister().whenComplete((ok, error) -> {
             regranting = false;
             if (error != null) {
-                LOG.warn("could not grant a new lease yet: {}", error.getMessage());
+                LOG.warn("could not grant a new lease yet ({}); retrying, and until it succeeds other nodes do not"
+                        + " see this node's sessions." + CHECK_ETCD, error.getMessage());
                 return;
             }
             for (LongConsumer listener : renewalListeners) {
                 try {
                     listener.accept(leaseId);
                 } catch (RuntimeException e) {
-                    LOG.error("lease renewal listener failed", e);
+                    LOG.error("writing the node's records under the new lease failed: some sessions may be missing"
+                            + " from etcd until they reconnect. A bug: report it with this stack trace", e);
                 }
             }
         });
@@ -141,7 +147,8 @@ public final class NodeLease implements AutoCloseable {
         }
         return etcd.call(() -> etcd.lease().revoke(leaseId)).handle((r, e) -> {
             if (e != null) {
-                LOG.warn("could not revoke lease {}: {}", Long.toHexString(leaseId), e.getMessage());
+                LOG.warn("could not revoke lease {} ({}); this node's sessions leave etcd when it expires"
+                        + " (etcd.leaseTtl) instead of now", Long.toHexString(leaseId), e.getMessage());
             }
             return null;
         });
@@ -170,12 +177,14 @@ public final class NodeLease implements AutoCloseable {
         @Override
         public void onError(Throwable error) {
             // The watchdog notices the silence and grants a new lease.
-            LOG.warn("keep-alive of lease {} failed: {}", Long.toHexString(id), error.getMessage());
+            LOG.warn("keep-alive of lease {} failed ({}); a new lease is granted if it stays silent." + CHECK_ETCD,
+                    Long.toHexString(id), error.getMessage());
         }
 
         @Override
         public void onCompleted() {
-            LOG.warn("keep-alive of lease {} ended", Long.toHexString(id));
+            LOG.warn("etcd ended the keep-alive of lease {}; a new lease is granted if it stays silent."
+                    + CHECK_ETCD, Long.toHexString(id));
         }
     }
 

@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeRecords {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeRecords.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
     private static final long FIRST_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
     /** Txns in flight at once, as many as the room committer's. */
@@ -259,8 +261,8 @@ public final class NodeRecords {
             }
         }
         if (delay >= 0) {
-            LOG.warn("{} records: a Txn of {} writes failed ({}); trying again in {} ms", name, batch.size(),
-                    error.getMessage(), delay);
+            LOG.warn("{} records: a Txn of {} writes failed ({}); trying again in {} ms, later writes wait."
+                    + CHECK_ETCD, name, batch.size(), error.getMessage(), delay);
             // Nothing else goes out until this one retry does.
             try {
                 lease.scheduler().schedule(this::retryNow, delay, TimeUnit.MILLISECONDS);

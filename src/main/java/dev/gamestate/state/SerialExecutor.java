@@ -89,7 +89,8 @@ public final class SerialExecutor implements Executor, AutoCloseable {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
-                LOG.error("task on {} failed", thread.getName(), e);
+                LOG.error("a task on {} failed; the thread goes on with the next. A bug: report it with this stack"
+                        + " trace", thread.getName(), e);
             }
         }
     }

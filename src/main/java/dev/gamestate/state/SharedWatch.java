@@ -150,7 +150,8 @@ final class SharedWatch implements SharedWatchStream.Watch {
         try {
             listener.onChanges(fresh);
         } catch (RuntimeException e) {
-            LOG.error("a watch listener failed on {} changes from revision {}", fresh.size(),
+            LOG.error("a watch listener failed on {} changes from revision {}: their subscribers may miss them"
+                    + " until they resubscribe. A bug: report it with this stack trace", fresh.size(),
                     fresh.getFirst().modRevision(), e);
         }
     }
@@ -164,7 +165,8 @@ final class SharedWatch implements SharedWatchStream.Watch {
         try {
             listener.onEnd(end);
         } catch (RuntimeException e) {
-            LOG.error("a watch listener failed on {}", end, e);
+            LOG.error("a watch listener failed on {}: that watch may not start again until its subscribers"
+                    + " reconnect. A bug: report it with this stack trace", end, e);
         }
     }
 

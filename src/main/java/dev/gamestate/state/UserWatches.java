@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 public final class UserWatches implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserWatches.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
 
     private record User(Namespace ns, String userId) {
     }
@@ -79,7 +81,8 @@ public final class UserWatches implements AutoCloseable {
         CompletableFuture<Void> started = e.started;
         currentRevision().whenComplete((revision, error) -> {
             if (error != null) {
-                LOG.warn("could not read etcd's revision for the watches of {} ({}); watching from now", userId,
+                LOG.warn("could not read etcd's revision for the watches of {} ({}); watching from now: a message or"
+                        + " kick sent this instant may reach the user only through the inbox." + CHECK_ETCD, userId,
                         error.getMessage());
             }
             start(e, error == null ? revision + 1 : 0);
@@ -145,7 +148,8 @@ public final class UserWatches implements AutoCloseable {
                             listener.userNotification(e.user.ns(), e.user.userId(), put.value());
                         }
                     } catch (RuntimeException error) {
-                        LOG.error("{} could not be delivered", put.key(), error);
+                        LOG.error("{} could not be delivered to the user's sessions here. A bug: report it with this"
+                                + " stack trace", put.key(), error);
                     }
                 }
             }
@@ -166,14 +170,19 @@ public final class UserWatches implements AutoCloseable {
     private void ended(Entry e, String key, boolean inbox, WatchEnd end) {
         switch (end) {
             case WatchEnd.Compacted c -> {
-                LOG.warn("watch of {} was compacted at {}; watching again from there", key, c.compactRevision());
+                LOG.warn("watch of {} was compacted at {} (this node lagged etcd by more than"
+                        + " etcd.compactionInterval); watching again from there, what came between reaches the user"
+                        + " only through its inbox. If it repeats, look for what slows the node (CPU, GC pauses,"
+                        + " etcd latency)", key, c.compactRevision());
                 synchronized (this) {
                     if (!closed && users.get(e.user) == e) {
                         e.watches.add(watch(e, key, inbox, c.compactRevision()));
                     }
                 }
             }
-            case WatchEnd.Refused r -> LOG.error("etcd refused the watch of {}: {}", key, r.reason());
+            case WatchEnd.Refused r -> LOG.error("etcd refused the watch of {} ({}): direct messages and kicks do"
+                    + " not reach that user's sessions here until they reconnect. With etcd auth, check that the"
+                    + " gamestate user may read etcd.keyPrefix", key, r.reason());
         }
     }
 

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class PurchaseLedger {
 
     private static final Logger LOG = LoggerFactory.getLogger(PurchaseLedger.class);
+    /** Appended to an etcd trouble line: where an operator looks first. */
+    private static final String CHECK_ETCD = " If it repeats, check etcd: /readyz, gamestate_etcd_errors_total";
 
     private final StoreRecords records;
     private final JsonValues json;
@@ -138,12 +140,13 @@ public final class PurchaseLedger {
                     Namespace.PRIVATE, userId, clock.instant(), result);
             byte[] frame = encoder.encode(event);
             notifications.push(Namespace.PRIVATE, userId, Optional.of(sessionId), frame).exceptionally(e -> {
-                LOG.warn("purchase {} made, but the buyer's other sessions were not told: {}",
-                        result.purchaseId(), e.getMessage());
+                LOG.warn("purchase {} is recorded, but the buyer's other sessions were not told ({}); they see it"
+                        + " in their next wallet reply." + CHECK_ETCD, result.purchaseId(), e.getMessage());
                 return null;
             });
         } catch (RuntimeException e) {
-            LOG.warn("purchase {} made, but the notice could not be built", result.purchaseId(), e);
+            LOG.warn("purchase {} is recorded, but its notice to the buyer's other sessions could not be built."
+                    + " A bug: report it with this stack trace", result.purchaseId(), e);
         }
     }
 }

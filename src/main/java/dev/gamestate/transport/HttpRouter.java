@@ -201,7 +201,8 @@ final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
                 if (error != null) {
                     GameException failure = GameException.from(error);
                     if (failure.code() == ErrorCode.INTERNAL) {
-                        LOG.error("admin {} {} failed", call.method(), path, error);
+                        LOG.error("admin {} {} failed with an internal error; the caller got 500. A bug: report it with"
+                                + " this stack trace", call.method(), path, error);
                     }
                     refuse(ctx, held, failure);
                 } else {

@@ -62,7 +62,12 @@ final class RequestDispatcher {
             return;
         }
         String id = envelope.id();
-        String typeName = envelope.type();
+        try (LogContext ignored = LogContext.request(connection, id)) {
+            run(connection, event, id, envelope.type(), started);
+        }
+    }
+
+    private void run(WsConnection connection, Event<?> event, String id, String typeName, long started) {
         if (draining) {
             replyError(connection, ReplyId.of(id), new GameException(ErrorCode.UNAVAILABLE,
                     "this node is shutting down; reconnect and retry", DRAINING_RETRY_AFTER_MS));
@@ -70,17 +75,22 @@ final class RequestDispatcher {
         }
         inFlight.incrementAndGet();
         registry.dispatch(event, connection).whenComplete((reply, error) -> {
-            inFlight.decrementAndGet();
-            if (error != null) {
-                GameException failure = GameException.from(error);
-                if (failure.code() == ErrorCode.INTERNAL) {
-                    LOG.error("{} failed on {}", typeName, connection, error);
+            // Often on an etcd callback thread, which serves every session in turn.
+            try (LogContext ignored = LogContext.request(connection, id)) {
+                inFlight.decrementAndGet();
+                if (error != null) {
+                    GameException failure = GameException.from(error);
+                    if (failure.code() == ErrorCode.INTERNAL) {
+                        LOG.error("request {} ({}) of {} failed with an internal error; the client got 'internal'."
+                                + " A bug: report it with this line and its stack trace", id, typeName, connection,
+                                error);
+                    }
+                    replyError(connection, ReplyId.of(id), failure);
+                } else {
+                    replyAck(connection, id, reply);
                 }
-                replyError(connection, ReplyId.of(id), failure);
-            } else {
-                replyAck(connection, id, reply);
+                metrics.request(typeName, System.nanoTime() - started);
             }
-            metrics.request(typeName, System.nanoTime() - started);
         });
     }
 

@@ -88,13 +88,16 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             SessionExpiry.attach(connection, shared.clock(), shared.expiryNotice(), shared.codec()::tokenExpiring,
                     shared.metrics()).arm(principal.expiresAt());
         }
-        LOG.debug("{} opened", connection);
         List<CompletableFuture<Void>> settled = new ArrayList<>(shared.listeners().size());
-        for (ConnectionListener listener : shared.listeners()) {
-            try {
-                settled.add(listener.opening(connection));
-            } catch (RuntimeException e) {
-                LOG.error("connection listener failed on open of {}", connection, e);
+        try (LogContext ignored = LogContext.session(connection)) {
+            LOG.debug("{} opened", connection);
+            for (ConnectionListener listener : shared.listeners()) {
+                try {
+                    settled.add(listener.opening(connection));
+                } catch (RuntimeException e) {
+                    LOG.error("{} did not set up {}: the session may lack its etcd record or its inbox. A bug:"
+                            + " report it with this stack trace", listener.getClass().getSimpleName(), connection, e);
+                }
             }
         }
         // The handshake stops counting against server.maxPendingHandshakes once every listener is done.
@@ -115,6 +118,12 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             return; // ping, pong and close are handled by the protocol handler
         }
         shared.metrics().frameIn();
+        try (LogContext ignored = LogContext.session(connection)) {
+            read(text);
+        }
+    }
+
+    private void read(TextWebSocketFrame text) {
         if (!connection.accepting()) {
             return; // closing: a request now would get no reply anyway
         }
@@ -147,11 +156,15 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         if (!connection.isOpen()) {
             return;
         }
-        for (ConnectionListener listener : shared.listeners()) {
-            try {
-                listener.drained(connection);
-            } catch (RuntimeException e) {
-                LOG.error("connection listener failed on drain of {}", connection, e);
+        try (LogContext ignored = LogContext.session(connection)) {
+            for (ConnectionListener listener : shared.listeners()) {
+                try {
+                    listener.drained(connection);
+                } catch (RuntimeException e) {
+                    LOG.error("{} failed as {} caught up: its held-back events may not be sent until it resubscribes."
+                            + " A bug: report it with this stack trace", listener.getClass().getSimpleName(),
+                            connection, e);
+                }
             }
         }
     }
@@ -159,22 +172,36 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (connection != null) {
-            connection.closed();
-            shared.sessions().remove(connection);
-            for (ConnectionListener listener : shared.listeners()) {
-                try {
-                    listener.closed(connection);
-                } catch (RuntimeException e) {
-                    LOG.error("connection listener failed on close of {}", connection, e);
+            try (LogContext ignored = LogContext.session(connection)) {
+                connection.closed();
+                shared.sessions().remove(connection);
+                for (ConnectionListener listener : shared.listeners()) {
+                    try {
+                        listener.closed(connection);
+                    } catch (RuntimeException e) {
+                        LOG.error("{} failed as {} closed: its etcd records stay until the node's lease ends."
+                                + " A bug: report it with this stack trace", listener.getClass().getSimpleName(),
+                                connection, e);
+                    }
                 }
+                LOG.debug("{} closed", connection);
             }
-            LOG.debug("{} closed", connection);
         }
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (connection == null) {
+            caught(ctx, cause);
+            return;
+        }
+        try (LogContext ignored = LogContext.session(connection)) {
+            caught(ctx, cause);
+        }
+    }
+
+    private void caught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof TooLongFrameException && connection != null) {
             connection.close(CloseCode.MESSAGE_TOO_BIG);
         } else if (cause instanceof DecompressionException inflating) {
@@ -205,7 +232,8 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             LOG.debug("{} socket error: {}", connection, cause.toString());
             ctx.close();
         } else if (connection != null) {
-            LOG.warn("closing {} after an unexpected error", connection, cause);
+            LOG.warn("closing {} with 1011 after an unexpected error; the client may reconnect. Not caused by"
+                    + " the client's frames: report it with this stack trace", connection, cause);
             connection.close(CloseCode.INTERNAL_ERROR);
         } else {
             ctx.close();

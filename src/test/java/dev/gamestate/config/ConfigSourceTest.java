@@ -73,6 +73,17 @@ class ConfigSourceTest {
         assertThat(config.economy().catalog()).extracting(GameConfig.Good::id).contains("sword", "potion", "shield");
         assertThat(config.admin().enabled()).isFalse();
         assertThat(config.log().level()).isEqualTo("INFO");
+        assertThat(config.log().format()).isEqualTo("text");
+        assertThat(config.log().json()).isFalse();
+    }
+
+    @Test
+    void theLogFormatComesFromTheEnvironmentLikeEveryKey() {
+        Map<String, String> env = required();
+        env.put("GAMESTATE_LOG_FORMAT", "json");
+        assertThat(bind(env).log().json()).isTrue();
+        env.put("GAMESTATE_LOG_FORMAT", "yaml");
+        assertConfigError(env, "log.format: expected text or json, got 'yaml'");
     }
 
     @Test

@@ -58,7 +58,7 @@ class GameConfigTest {
 
     @Test
     void aMissingValueIsRefusedNamingTheKey() {
-        assertRefused(() -> new GameConfig.Log(null), "log.level: is missing");
+        assertRefused(() -> new GameConfig.Log(null, "text"), "log.level: is missing");
         assertRefused(() -> server(8080, null, "n1"), "server.shutdownTimeout: is missing");
         assertRefused(() -> new GameConfig.Auth(null, new GameConfig.Guest(SECRET, Duration.ofDays(1))), "auth.jwt: is missing");
     }
@@ -127,8 +127,17 @@ class GameConfigTest {
 
     @Test
     void theLogLevelIsUpperCasedAndChecked() {
-        assertThat(new GameConfig.Log("debug").level()).isEqualTo("DEBUG");
-        assertRefused(() -> new GameConfig.Log("loud"), "log.level: expected TRACE, DEBUG, INFO, WARN or ERROR, got 'LOUD'");
+        assertThat(new GameConfig.Log("debug", "text").level()).isEqualTo("DEBUG");
+        assertRefused(() -> new GameConfig.Log("loud", "text"),
+                "log.level: expected TRACE, DEBUG, INFO, WARN or ERROR, got 'LOUD'");
+    }
+
+    @Test
+    void theLogFormatIsTextOrJson() {
+        assertThat(new GameConfig.Log("INFO", "JSON").json()).isTrue();
+        assertThat(new GameConfig.Log("INFO", "text").json()).isFalse();
+        assertRefused(() -> new GameConfig.Log("INFO", "xml"), "log.format: expected text or json, got 'xml'");
+        assertRefused(() -> new GameConfig.Log("INFO", null), "log.format: is missing");
     }
 
     @Test
