@@ -119,7 +119,7 @@ public final class GameNode implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("gamestate-etcd-", 0).factory());
         closeInReverse.add(etcdCallbacks::shutdownNow);
 
-        Etcd etcd = Etcd.create(config.etcd(), etcdCallbacks, scheduler);
+        Etcd etcd = Etcd.create(config.etcd(), etcdCallbacks, scheduler, new EtcdMetrics(meters));
         closeInReverse.add(etcd);
         for (String kind : EtcdFaults.KINDS) {
             FunctionCounter.builder("gamestate.etcd.errors", etcd.faults(), f -> f.count(kind)).tag("kind", kind)
