@@ -2,6 +2,7 @@ package dev.gamestate.transport;
 
 import dev.gamestate.core.CloseCode;
 import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.Namespace;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -25,6 +26,7 @@ public final class TransportMetrics {
     private final Counter upgradesRefused;
     private final Counter handshakesRefused;
     private final Counter requestsTimedOut;
+    private final Counter rateLimited;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
@@ -49,6 +51,14 @@ public final class TransportMetrics {
         requestsTimedOut = Counter.builder("gamestate.requests.timed.out")
                 .description("connections closed because no whole HTTP request came within server.handshakeTimeout")
                 .register(registry);
+        rateLimited = Counter.builder("gamestate.frames.rate.limited")
+                .description("client frames refused by their connection rate limit (any kind of frame)")
+                .register(registry);
+        for (Namespace namespace : Namespace.values()) {
+            Gauge.builder("gamestate.namespace.sessions", sessions, s -> s.size(namespace))
+                    .tag("namespace", namespace.wire())
+                    .description("live WebSocket sessions on this node, by namespace").register(registry);
+        }
         Gauge.builder("gamestate.session.timers", sessionTimers, AtomicInteger::get)
                 .description("token expiry and token_expiring timers armed for live sessions (at most two each)")
                 .register(registry);
@@ -113,6 +123,11 @@ public final class TransportMetrics {
     void handshakeRefused() {
         upgradesRefused.increment();
         handshakesRefused.increment();
+    }
+
+    /** A frame was refused by its connection's rate limit. */
+    void rateLimited() {
+        rateLimited.increment();
     }
 
     void requestTimedOut() {
