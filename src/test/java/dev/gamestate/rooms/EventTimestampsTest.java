@@ -32,7 +32,8 @@ class EventTimestampsTest {
     void theTopLevelTimestampWinsOverOneInThePayload() {
         byte[] frame = event("2026-12-01T06:14:24.123Z", "{\"timestamp\":\"1999-01-01T00:00:00.000Z\"}");
 
-        assertThat(EventTimestamps.epochMillis(frame)).isEqualTo(Instant.parse("2026-12-01T06:14:24.123Z").toEpochMilli());
+        assertThat(EventTimestamps.epochMillis(frame))
+                .isEqualTo(Instant.parse("2026-12-01T06:14:24.123Z").toEpochMilli());
     }
 
     @Test
