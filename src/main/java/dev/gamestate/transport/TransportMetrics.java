@@ -8,6 +8,9 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -96,6 +99,22 @@ public final class TransportMetrics {
     void flushes(int count) {
         if (count > 0) {
             flushes.increment(count);
+        }
+    }
+
+    /**
+     * Registers, per event loop of {@code group}, the tasks waiting for it (hand-overs of fan-out,
+     * replies, timers due): a loop that falls behind shows here before its sockets do.
+     */
+    void eventLoops(EventLoopGroup group) {
+        int index = 0;
+        for (EventExecutor loop : group) {
+            if (loop instanceof SingleThreadEventExecutor thread) {
+                Gauge.builder("gamestate.event.loop.tasks.pending", thread, SingleThreadEventExecutor::pendingTasks)
+                        .tag("loop", Integer.toString(index))
+                        .description("tasks waiting for an event loop").register(registry);
+            }
+            index++;
         }
     }
 

@@ -167,6 +167,6 @@ class DashboardMetricsIT {
         assertThat(playersWhileOpen).isEqualTo(2);
         assertThat(node.metric("gamestate_namespace_sessions", "namespace=\"guest\"")).isZero();
         assertThat(exported()).contains("jvm_classes_loaded_classes", "process_uptime_seconds",
-                "netty_allocator_memory_used");
+                "netty_allocator_memory_used", "gamestate_event_loop_tasks_pending");
     }
 }
