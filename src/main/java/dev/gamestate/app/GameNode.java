@@ -38,10 +38,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -102,11 +98,8 @@ public final class GameNode implements AutoCloseable {
         JsonValues json = new JsonValues(codec.mapper());
         PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         meters.config().commonTags("node", nodeId);
-        new JvmMemoryMetrics().bindTo(meters);
-        new JvmGcMetrics().bindTo(meters);
-        new JvmThreadMetrics().bindTo(meters);
-        new ProcessorMetrics().bindTo(meters);
         closeInReverse.add(meters::close);
+        closeInReverse.add(SystemMetrics.bind(meters));
 
         ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("gamestate-scheduler").factory());
@@ -119,7 +112,7 @@ public final class GameNode implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("gamestate-etcd-", 0).factory());
         closeInReverse.add(etcdCallbacks::shutdownNow);
 
-        Etcd etcd = Etcd.create(config.etcd(), etcdCallbacks, scheduler);
+        Etcd etcd = Etcd.create(config.etcd(), etcdCallbacks, scheduler, new EtcdMetrics(meters));
         closeInReverse.add(etcd);
         for (String kind : EtcdFaults.KINDS) {
             FunctionCounter.builder("gamestate.etcd.errors", etcd.faults(), f -> f.count(kind)).tag("kind", kind)
@@ -130,6 +123,7 @@ public final class GameNode implements AutoCloseable {
 
         lease = new NodeLease(etcd, nodeId, registration(nodeId, clock), config.etcd().leaseTtl(), scheduler, clock);
         lease.start().join();
+        ServiceMetrics.bindLease(meters, lease);
         closeInReverse.add(() -> lease.release().get(config.etcd().requestTimeout().toMillis(), TimeUnit.MILLISECONDS));
         SessionDirectory directory = new SessionDirectory(etcd, lease, json);
         RecordMetrics.bind(directory.records(), meters);
@@ -158,6 +152,7 @@ public final class GameNode implements AutoCloseable {
         // with sessions here.
         SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
         closeInReverse.add(watchStream);
+        ServiceMetrics.bindWatchStream(meters, watchStream);
         // A room has presence unless its policy (rooms.policies) says presence: false.
         RoomPolicies roomPolicies = new RoomPolicies(config.rooms().policies());
         PresencePolicy presence = (namespace, room) -> roomPolicies.forRoom(room).presence();
@@ -166,10 +161,12 @@ public final class GameNode implements AutoCloseable {
         closeInReverse.add(rooms);
         RecordMetrics.bind(rooms.subscriberCounts(), meters);
         meterPresence(meters, rooms.presenceCounters());
+        ServiceMetrics.bindRooms(meters, rooms);
         MessagingService messaging = new MessagingService(config, etcd, rooms, directory, notifications, sessions,
                 codec, clock);
         StoreService store = new StoreService(config.economy(), etcd, json, notifications, codec, scheduler);
         store.start().join();
+        ServiceMetrics.bindStore(meters, store.counters());
 
         GuestTokens guests = new GuestTokens(config.auth().guest(), clock);
         PlayerTokenVerifier players = PlayerTokenVerifier.create(config.auth().jwt(), clock);

@@ -39,6 +39,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -88,6 +89,9 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private final ObjectMapper mapper;
     private final RoomPolicies policies;
     private volatile Consumer<Connection> roomsChanged = connection -> { };
+    private volatile FanoutTimings fanout = FanoutTimings.NONE;
+    // Subscriptions brought up to date by a fresh read of their room, by SnapshotReason.
+    private final LongAdder[] resyncs = new LongAdder[SnapshotReason.values().length];
 
     /**
      * The rooms service of one node.
@@ -111,6 +115,9 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                        ScheduledExecutorService scheduler, Duration linger, Outbox outbox,
                        PresencePolicy presencePolicy) {
         this.config = config;
+        for (int i = 0; i < resyncs.length; i++) {
+            resyncs[i] = new LongAdder();
+        }
         this.policies = new RoomPolicies(config.rooms().policies());
         this.outbox = outbox;
         this.scheduler = scheduler;
@@ -193,6 +200,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
                 replay.recovered(), missed);
         return Reply.of(result, () -> {
             if (sub.start(replay.events(), state.seq(), state.epoch())) {
+                resyncs[SnapshotReason.RESYNC.ordinal()].increment();
                 resync(sub.namespace(), sub.room(), List.of(sub), SnapshotReason.RESYNC);
             }
         });
@@ -378,6 +386,8 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         }
         // One hand-over per event loop, not one per subscriber.
         outbox.pushAll(push, now);
+        long committedAt = EventTimestamps.epochMillis(event);
+        fanout.roomEvent(committedAt < 0 ? -1 : Math.max(0, clock.millis() - committedAt), now.size());
     }
 
     /** A congested connection drained: its conflated subscriptions get a snapshot each. */
@@ -389,6 +399,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     private void catchUp(Connection connection) {
         for (Subscription sub : subscriptions.of(connection)) {
             if (sub.holdForCatchUp()) {
+                resyncs[SnapshotReason.CONFLATED.ordinal()].increment();
                 resync(sub.namespace(), sub.room(), List.of(sub), SnapshotReason.CONFLATED);
             }
         }
@@ -409,6 +420,7 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
         List<Subscription> held = subscriptions.inRoom(key.namespace(), key.room()).stream()
                 .filter(sub -> sub.holdForResync(restarted))
                 .toList();
+        resyncs[(restarted ? SnapshotReason.RESET : SnapshotReason.RESYNC).ordinal()].add(held.size());
         // Read even with nothing held: the read restarts a lost watch (subscriptions still waiting
         // for their ack are marked, and resync once they start).
         resync(key.namespace(), key.room(), held, SnapshotReason.RESYNC);
@@ -459,6 +471,20 @@ public final class RoomService implements ConnectionListener, AutoCloseable {
     @Override
     public void closed(Connection connection) {
         left(subscriptions.removeAll(connection));
+    }
+
+    /** Reports every room event fanned out here to {@code timings} (watch lag, recipients). */
+    public void meterFanout(FanoutTimings timings) {
+        this.fanout = timings;
+    }
+
+    /**
+     * Subscriptions here brought up to date by a fresh read of their room since start, by why:
+     * {@link SnapshotReason#RESYNC} (the room's watch was lost or restarted), {@link SnapshotReason#CONFLATED}
+     * (a slow reader drained), {@link SnapshotReason#RESET} (the room was deleted).
+     */
+    public long resyncs(SnapshotReason reason) {
+        return resyncs[reason.ordinal()].sum();
     }
 
     /** Room log events this node received from its room watches. */

@@ -43,7 +43,8 @@ public final class Compactor implements AutoCloseable {
 
     /** One round: compact to the revision of the previous round, then remember the current one. */
     void tick() {
-        etcd.call(() -> etcd.kv().get(Keys.bytes(etcd.keys().nodes()), GetOption.builder().withCountOnly(true).build()))
+        etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(etcd.keys().nodes()),
+                        GetOption.builder().withCountOnly(true).build()))
                 .thenCompose(r -> {
                     long current = r.getHeader().getRevision();
                     long target = previousRevision;
@@ -51,7 +52,7 @@ public final class Compactor implements AutoCloseable {
                     if (target <= 0) {
                         return java.util.concurrent.CompletableFuture.completedFuture(null);
                     }
-                    return etcd.call(() -> etcd.kv().compact(target)).thenAccept(ok ->
+                    return etcd.call(EtcdOp.COMPACT, () -> etcd.kv().compact(target)).thenAccept(ok ->
                             LOG.info("compacted etcd history up to revision {}", target));
                 })
                 .exceptionally(error -> {

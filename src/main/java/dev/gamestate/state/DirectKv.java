@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * etcd's KV service called straight through its gRPC stub, for the node's hot path (room commits and
@@ -38,13 +39,20 @@ final class DirectKv implements AutoCloseable {
 
     private final EtcdChannels channels;
     private final long timeoutMillis;
+    private final EtcdTimings timings;
     private volatile int endpoint;
     // The auth token, when etcd wants one: fetched once, renewed when etcd says it expired.
     private volatile CompletableFuture<Optional<String>> token;
 
     DirectKv(EtcdChannels channels, Duration requestTimeout) {
+        this(channels, requestTimeout, EtcdTimings.NONE);
+    }
+
+    /** As the node builds it: every call's latency and outcome go to {@code timings}. */
+    DirectKv(EtcdChannels channels, Duration requestTimeout, EtcdTimings timings) {
         this.channels = channels;
         this.timeoutMillis = requestTimeout.toMillis();
+        this.timings = timings;
         this.endpoint = channels.nextEndpoint();
         // null: fetched by the first call
         this.token = channels.authenticates() ? null : CompletableFuture.completedFuture(NO_TOKEN);
@@ -57,12 +65,18 @@ final class DirectKv implements AutoCloseable {
 
     /** Sends {@code request}; completes on gRPC's thread. */
     CompletableFuture<TxnResponse> txn(TxnRequest request) {
-        return call((stub, answer) -> stub.txn(request, answer), true);
+        return timed(EtcdOp.TXN, () -> call((stub, answer) -> stub.txn(request, answer), true));
     }
 
     /** Reads {@code request} (linearizable unless it says otherwise); completes on gRPC's thread. */
     CompletableFuture<RangeResponse> range(RangeRequest request) {
-        return call((stub, answer) -> stub.range(request, answer), true);
+        return timed(EtcdOp.RANGE, () -> call((stub, answer) -> stub.range(request, answer), true));
+    }
+
+    // Measured around the whole call, a token renewal and its second try included: what the caller waited.
+    private <R> CompletableFuture<R> timed(EtcdOp op, Supplier<CompletableFuture<R>> call) {
+        long sent = System.nanoTime();
+        return call.get().whenComplete((value, error) -> timings.call(op, error == null, System.nanoTime() - sent));
     }
 
     private <R> CompletableFuture<R> call(BiConsumer<KVGrpc.KVStub, StreamObserver<R>> method, boolean renewToken) {

@@ -48,32 +48,35 @@ public final class Etcd implements AutoCloseable {
     private final Duration requestTimeout;
     private final EtcdFaults faults;
     private final ScheduledExecutorService timers;
+    private final EtcdTimings timings;
     private final Runnable closeThreads;
 
     private Etcd(Client client, DirectKv direct, Keys keys, Duration requestTimeout, String endpoints,
-                 ScheduledExecutorService timers, Runnable closeThreads) {
+                 ScheduledExecutorService timers, EtcdTimings timings, Runnable closeThreads) {
         this.client = client;
         this.direct = direct;
         this.keys = keys;
         this.requestTimeout = requestTimeout;
         this.faults = new EtcdFaults(endpoints, System::nanoTime);
         this.timers = timers;
+        this.timings = timings;
         this.closeThreads = closeThreads;
     }
 
     /**
      * Connects lazily to the configured endpoints; the first call opens the channel. jetcd runs its
      * callbacks on {@code callbacks} and request timeouts fire on {@code timers}; both belong to the
-     * caller, who shuts them down after {@link #close}.
+     * caller, who shuts them down after {@link #close}. Every call's latency goes to {@code timings}.
      */
-    public static Etcd create(GameConfig.Etcd config, ExecutorService callbacks, ScheduledExecutorService timers) {
-        return create(config, callbacks, timers, () -> { });
+    public static Etcd create(GameConfig.Etcd config, ExecutorService callbacks, ScheduledExecutorService timers,
+                              EtcdTimings timings) {
+        return create(config, callbacks, timers, timings, () -> { });
     }
 
     /**
      * For tests and tools: a client with threads of its own (a cached pool for jetcd's callbacks, one
      * timer thread), shut down by {@link #close}. A node passes its own ({@link #create(GameConfig.Etcd,
-     * ExecutorService, ScheduledExecutorService)}).
+     * ExecutorService, ScheduledExecutorService, EtcdTimings)}).
      */
     public static Etcd create(GameConfig.Etcd config) {
         ExecutorService callbacks = Executors.newCachedThreadPool(Thread.ofPlatform().daemon()
@@ -81,14 +84,14 @@ public final class Etcd implements AutoCloseable {
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon()
                 .name("etcd-timer").factory());
         timers.setRemoveOnCancelPolicy(true);
-        return create(config, callbacks, timers, () -> {
+        return create(config, callbacks, timers, EtcdTimings.NONE, () -> {
             callbacks.shutdownNow();
             timers.shutdownNow();
         });
     }
 
     private static Etcd create(GameConfig.Etcd config, ExecutorService callbacks, ScheduledExecutorService timers,
-                               Runnable closeThreads) {
+                               EtcdTimings timings, Runnable closeThreads) {
         ClientBuilder builder = Client.builder()
                 .executorService(callbacks)
                 .endpoints(config.endpoints().toArray(String[]::new))
@@ -109,9 +112,9 @@ public final class Etcd implements AutoCloseable {
                 throw new ConfigException("etcd.tls", "cannot load the TLS files: " + e.getMessage());
             }
         });
-        return new Etcd(builder.build(), new DirectKv(EtcdChannels.create(config), config.requestTimeout()),
-                new Keys(config.keyPrefix()), config.requestTimeout(), String.join(",", config.endpoints()), timers,
-                closeThreads);
+        return new Etcd(builder.build(), new DirectKv(EtcdChannels.create(config), config.requestTimeout(),
+                timings), new Keys(config.keyPrefix()), config.requestTimeout(), String.join(",", config.endpoints()),
+                timers, timings, closeThreads);
     }
 
     /** The key layout. */
@@ -119,7 +122,7 @@ public final class Etcd implements AutoCloseable {
         return keys;
     }
 
-    /** The KV client; wrap calls in {@link #call}. */
+    /** The KV client; wrap calls in {@link #call(EtcdOp, Supplier)}. */
     public KV kv() {
         return client.getKVClient();
     }
@@ -155,18 +158,22 @@ public final class Etcd implements AutoCloseable {
     }
 
     /**
-     * Runs {@code call} with the request timeout. Any failure that is not already a
+     * Runs {@code call}, an RPC of kind {@code op}, with the request timeout, and reports its latency
+     * and outcome to the node's {@link EtcdTimings}. Any failure that is not already a
      * {@link GameException} is classified, counted, logged (rate-limited) and becomes
      * {@code unavailable} saying why.
      */
-    public <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+    public <T> CompletableFuture<T> call(EtcdOp op, Supplier<CompletableFuture<T>> call) {
+        long sent = System.nanoTime();
         CompletableFuture<T> future;
         try {
             future = call.get();
         } catch (RuntimeException e) {
+            timings.call(op, false, System.nanoTime() - sent);
             return CompletableFuture.failedFuture(failure(e));
         }
         return withTimeout(future).handle((value, error) -> {
+            timings.call(op, error == null, System.nanoTime() - sent);
             if (error != null) {
                 throw failure(error);
             }
@@ -196,7 +203,8 @@ public final class Etcd implements AutoCloseable {
 
     /** True when etcd answers a read within the timeout. */
     public CompletableFuture<Boolean> ping() {
-        return call(() -> kv().get(Keys.bytes(keys.nodes()), GetOption.builder().withCountOnly(true).build()))
+        return call(EtcdOp.RANGE, () -> kv().get(Keys.bytes(keys.nodes()),
+                        GetOption.builder().withCountOnly(true).build()))
                 .handle((r, e) -> e == null);
     }
 
@@ -208,8 +216,8 @@ public final class Etcd implements AutoCloseable {
      */
     public CompletableFuture<Boolean> ready() {
         ByteSequence probe = Keys.bytes(keys.nodes());
-        return call(() -> kv().get(probe, GetOption.builder().withCountOnly(true).build()))
-                .thenCompose(read -> call(() -> kv().txn()
+        return call(EtcdOp.RANGE, () -> kv().get(probe, GetOption.builder().withCountOnly(true).build()))
+                .thenCompose(read -> call(EtcdOp.TXN, () -> kv().txn()
                         .If(new Cmp(probe, Cmp.Op.LESS, CmpTarget.version(0)))
                         .Then(Op.put(probe, ByteSequence.EMPTY, PutOption.DEFAULT))
                         .commit()))
@@ -219,7 +227,7 @@ public final class Etcd implements AutoCloseable {
     /**
      * What a failed etcd call surfaces as: {@code unavailable} saying why, once the failure was
      * classified, counted and (rate-limited) logged. A {@link GameException} passes through untouched.
-     * For calls that do not go through {@link #call} (the room commit path's {@link DirectKv}).
+     * For calls that do not go through {@link #call(EtcdOp, Supplier)} (the room commit path's {@link DirectKv}).
      */
     public GameException failure(Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -232,7 +240,7 @@ public final class Etcd implements AutoCloseable {
     }
 
     /**
-     * The error a failed etcd call surfaces as; a {@link GameException} (what {@link #call} fails
+     * The error a failed etcd call surfaces as; a {@link GameException} (what {@link #call(EtcdOp, Supplier)} fails
      * with, or {@link #failure}) passes through, anything else is classified, but not counted.
      */
     public static GameException unavailable(Throwable error) {

@@ -25,7 +25,7 @@ final class EtcdInboxStore implements InboxStore {
     @Override
     public CompletableFuture<Long> count(Namespace ns, String userId) {
         GetOption countOnly = GetOption.builder().isPrefix(true).withCountOnly(true).build();
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(etcd.keys().inbox(ns, userId)), countOnly))
+        return etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(etcd.keys().inbox(ns, userId)), countOnly))
                 .thenApply(r -> r.getCount());
     }
 
@@ -33,7 +33,8 @@ final class EtcdInboxStore implements InboxStore {
     public CompletableFuture<LeasedWrite> park(Namespace ns, String userId, String messageId, byte[] frame) {
         ByteSequence key = Keys.bytes(etcd.keys().inboxMessage(ns, userId, messageId));
         // A lease that expired is an answer, not an etcd fault: it is not counted.
-        return leases.putOption().thenCompose(option -> etcd.call(() -> etcd.kv().put(key, Keys.bytes(frame), option)
+        return leases.putOption().thenCompose(option -> etcd.call(EtcdOp.PUT,
+                        () -> etcd.kv().put(key, Keys.bytes(frame), option)
                 .handle((r, error) -> {
                     if (error == null) {
                         return (LeasedWrite) new Committed(r.getHeader().getRevision());
@@ -54,7 +55,7 @@ final class EtcdInboxStore implements InboxStore {
                 .withRange(Keys.bytes(prefixEnd(prefix)))
                 .withLimit(limit)
                 .build();
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(start), range)).thenApply(r -> r.getKvs().stream()
+        return etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(start), range)).thenApply(r -> r.getKvs().stream()
                 .map(kv -> new Parked(kv.getKey().toString(StandardCharsets.UTF_8), kv.getValue().getBytes()))
                 .toList());
     }
@@ -62,7 +63,7 @@ final class EtcdInboxStore implements InboxStore {
     @Override
     public CompletableFuture<GuardedWrite> claim(String key) {
         ByteSequence k = Keys.bytes(key);
-        return etcd.call(() -> etcd.kv().txn()
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn()
                         .If(new Cmp(k, Cmp.Op.GREATER, CmpTarget.version(0)))
                         .Then(Op.delete(k, DeleteOption.DEFAULT))
                         .commit())

@@ -38,7 +38,7 @@ final class EtcdRoomLog implements RoomLog {
                 .withRange(Keys.bytes(etcd.keys().roomEvent(ns, room, to + 1)))
                 .withLimit(LOG_PAGE)
                 .build();
-        return etcd.call(() -> etcd.kv().get(start, range)).thenCompose(r -> {
+        return etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(start, range)).thenCompose(r -> {
             long lastKey = -1;
             for (KeyValue kv : r.getKvs()) {
                 lastKey = seqOf(kv.getKey());

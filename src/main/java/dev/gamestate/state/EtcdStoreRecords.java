@@ -49,13 +49,14 @@ final class EtcdStoreRecords implements StoreRecords {
                     new Op[] {Op.put(stockKey, stockValue(stock.getAsLong()), PutOption.DEFAULT)},
                     new Op[0]));
         }
-        return etcd.call(() -> etcd.kv().txn().If(absent(entryKey)).Then(create.toArray(Op[]::new)).commit())
+        return etcd.call(EtcdOp.TXN,
+                        () -> etcd.kv().txn().If(absent(entryKey)).Then(create.toArray(Op[]::new)).commit())
                 .thenApply(r -> null);
     }
 
     @Override
     public CompletableFuture<List<Stored>> goods() {
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(keys.catalog()), PREFIX))
+        return etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(keys.catalog()), PREFIX))
                 .thenApply(r -> r.getKvs().stream().map(EtcdStoreRecords::stored).toList());
     }
 
@@ -63,7 +64,7 @@ final class EtcdStoreRecords implements StoreRecords {
     public CompletableFuture<Listing> listing() {
         ByteSequence entries = Keys.bytes(keys.catalog());
         String stockPrefix = keys.stock("");
-        return etcd.call(() -> etcd.kv().txn()
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn()
                         .Then(Op.get(entries, PREFIX), Op.get(Keys.bytes(stockPrefix), PREFIX))
                         .commit())
                 .thenApply(r -> {
@@ -85,19 +86,20 @@ final class EtcdStoreRecords implements StoreRecords {
                 : Op.delete(stockKey, DeleteOption.DEFAULT);
         Op entryOp = Op.put(Keys.bytes(keys.good(goodId)), Keys.bytes(entry), PutOption.DEFAULT);
         // Every key a transaction writes gets the transaction's revision.
-        return etcd.call(() -> etcd.kv().txn().Then(entryOp, stockOp).commit())
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn().Then(entryOp, stockOp).commit())
                 .thenApply(r -> r.getHeader().getRevision());
     }
 
     @Override
     public CompletableFuture<Optional<Stored>> wallet(String userId) {
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(keys.wallet(userId)))).thenApply(EtcdStoreRecords::first);
+        return etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(keys.wallet(userId))))
+                .thenApply(EtcdStoreRecords::first);
     }
 
     @Override
     public CompletableFuture<PurchaseRead> readPurchase(String userId, String requestId, String goodId) {
         // One read at one revision: the entry is read with the wallet so no node ever sells at a stale price.
-        return etcd.call(() -> etcd.kv().txn()
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn()
                         .Then(get(keys.purchase(userId, requestId)), get(keys.wallet(userId)),
                                 get(keys.stock(goodId)), get(keys.good(goodId)))
                         .commit())
@@ -119,7 +121,7 @@ final class EtcdStoreRecords implements StoreRecords {
             writes.add(Op.put(stockKey, stockValue(write.stockLeft().getAsLong()), PutOption.DEFAULT));
         }
         writes.add(Op.put(recordKey, Keys.bytes(write.record()), PutOption.DEFAULT));
-        return etcd.call(() -> etcd.kv().txn()
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn()
                         .If(absent(recordKey),
                                 unchanged(Keys.bytes(keys.wallet(write.userId())), write.walletRevision()),
                                 unchanged(stockKey, write.stockRevision()),
@@ -133,7 +135,7 @@ final class EtcdStoreRecords implements StoreRecords {
 
     @Override
     public CompletableFuture<CreditRead> readCredit(String userId, String requestId) {
-        return etcd.call(() -> etcd.kv().txn()
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn()
                         .Then(get(keys.credit(userId, requestId)), get(keys.wallet(userId)))
                         .commit())
                 .thenApply(r -> new CreditRead(first(r.getGetResponses().get(0)), first(r.getGetResponses().get(1))));
@@ -143,7 +145,7 @@ final class EtcdStoreRecords implements StoreRecords {
     public CompletableFuture<GuardedWrite> commitCredit(CreditWrite write) {
         ByteSequence recordKey = Keys.bytes(keys.credit(write.userId(), write.requestId()));
         ByteSequence walletKey = Keys.bytes(keys.wallet(write.userId()));
-        return etcd.call(() -> etcd.kv().txn()
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn()
                         .If(absent(recordKey), unchanged(walletKey, write.walletRevision()))
                         .Then(Op.put(walletKey, Keys.bytes(write.wallet()), PutOption.DEFAULT),
                                 Op.put(recordKey, Keys.bytes(write.record()), PutOption.DEFAULT))

@@ -28,7 +28,8 @@ final class EtcdSubscriberCounts implements SubscriberCounts {
     @Override
     public CompletableFuture<ByNode> records(Namespace ns, String room) {
         String prefix = etcd.keys().subscriptions(ns, room);
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(prefix), GetOption.builder().isPrefix(true).build()))
+        return etcd.call(EtcdOp.RANGE,
+                        () -> etcd.kv().get(Keys.bytes(prefix), GetOption.builder().isPrefix(true).build()))
                 .thenApply(r -> {
                     Map<String, SubscriberRecord> byNode = new HashMap<>();
                     r.getKvs().forEach(kv -> byNode.put(kv.getKey().toString(StandardCharsets.UTF_8)

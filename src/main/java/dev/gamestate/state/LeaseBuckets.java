@@ -40,7 +40,8 @@ public final class LeaseBuckets {
             // Earlier windows are done: their leases run out in etcd on their own.
             leases.keySet().removeIf(other -> other < window);
             lease = leases.computeIfAbsent(window, w ->
-                    etcd.call(() -> etcd.lease().grant(leaseSeconds)).thenApply(grant -> grant.getID()));
+                    etcd.call(EtcdOp.LEASE_GRANT, () -> etcd.lease().grant(leaseSeconds))
+                            .thenApply(grant -> grant.getID()));
         }
         CompletableFuture<Long> granted = lease;
         return granted.handle((id, error) -> {

@@ -85,10 +85,10 @@ public final class NodeLease implements AutoCloseable {
     }
 
     private CompletableFuture<Void> grantAndRegister() {
-        return etcd.call(() -> etcd.lease().grant(ttl.toSeconds()))
+        return etcd.call(EtcdOp.LEASE_GRANT, () -> etcd.lease().grant(ttl.toSeconds()))
                 .thenCompose(grant -> {
                     long id = grant.getID();
-                    return etcd.call(() -> etcd.kv().put(Keys.bytes(etcd.keys().node(nodeId)),
+                    return etcd.call(EtcdOp.PUT, () -> etcd.kv().put(Keys.bytes(etcd.keys().node(nodeId)),
                                     Keys.bytes(registration), PutOption.builder().withLeaseId(id).build()))
                             .thenApply(put -> id);
                 })
@@ -145,7 +145,7 @@ public final class NodeLease implements AutoCloseable {
         if (ka != null) {
             ka.close();
         }
-        return etcd.call(() -> etcd.lease().revoke(leaseId)).handle((r, e) -> {
+        return etcd.call(EtcdOp.LEASE_REVOKE, () -> etcd.lease().revoke(leaseId)).handle((r, e) -> {
             if (e != null) {
                 LOG.warn("could not revoke lease {} ({}); this node's sessions leave etcd when it expires"
                         + " (etcd.leaseTtl) instead of now", Long.toHexString(leaseId), e.getMessage());

@@ -220,7 +220,7 @@ public final class NodeRecords {
         ops.addAndGet(txnOps.size());
         largestBatch.accumulateAndGet(txnOps.size(), Math::max);
         Op[] array = txnOps.toArray(Op[]::new);
-        etcd.call(() -> etcd.kv().txn().Then(array).commit())
+        etcd.call(EtcdOp.TXN, () -> etcd.kv().txn().Then(array).commit())
                 .whenComplete((response, error) -> finished(batch, response, error));
     }
 

@@ -147,7 +147,7 @@ public final class SessionDirectory {
 
     /** How many live sessions {@code userId} has in {@code ns}, on any node. */
     public CompletableFuture<Long> countOf(Namespace ns, String userId) {
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(etcd.keys().sessions(ns, userId)),
+        return etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(etcd.keys().sessions(ns, userId)),
                         GetOption.builder().isPrefix(true).withCountOnly(true).build()))
                 .thenApply(r -> r.getCount());
     }
@@ -162,7 +162,7 @@ public final class SessionDirectory {
         for (Namespace ns : Namespace.values()) {
             gets[ns.ordinal()] = Op.get(Keys.bytes(etcd.keys().sessions(ns, userId)), some);
         }
-        return etcd.call(() -> etcd.kv().txn().Then(gets).commit()).thenApply(response -> {
+        return etcd.call(EtcdOp.TXN, () -> etcd.kv().txn().Then(gets).commit()).thenApply(response -> {
             List<SessionRecord> sessions = new ArrayList<>();
             for (GetResponse get : response.getGetResponses()) {
                 for (KeyValue kv : get.getKvs()) {
@@ -176,7 +176,7 @@ public final class SessionDirectory {
 
     /** Who the live session {@code sessionId} belongs to, on whatever node holds it; empty when none does. */
     public CompletableFuture<Optional<Owner>> ownerOf(String sessionId) {
-        return etcd.call(() -> etcd.kv().get(Keys.bytes(etcd.keys().sessionOwner(sessionId))))
+        return etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(etcd.keys().sessionOwner(sessionId))))
                 .thenApply(r -> r.getKvs().stream().findFirst().map(kv -> json.read(kv.getValue(), StoredOwner.class))
                         .flatMap(StoredOwner::owner));
     }

@@ -110,7 +110,8 @@ public final class UserNotifications implements UserNotifier {
     }
 
     private CompletableFuture<Void> write(Namespace ns, String userId, byte[] value) {
-        return etcd.call(() -> etcd.kv().put(Keys.bytes(etcd.keys().userNotify(ns, userId)), Keys.bytes(value)))
+        return etcd.call(EtcdOp.PUT,
+                        () -> etcd.kv().put(Keys.bytes(etcd.keys().userNotify(ns, userId)), Keys.bytes(value)))
                 .thenApply(r -> null);
     }
 }

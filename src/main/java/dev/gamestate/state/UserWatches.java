@@ -112,7 +112,7 @@ public final class UserWatches implements AutoCloseable {
             return revisionRead;
         }
         // A get of one key nobody writes: the header's revision is all it is for.
-        CompletableFuture<Long> read = etcd.call(() -> etcd.kv().get(Keys.bytes(etcd.keys().stream())))
+        CompletableFuture<Long> read = etcd.call(EtcdOp.RANGE, () -> etcd.kv().get(Keys.bytes(etcd.keys().stream())))
                 .thenApply(r -> r.getHeader().getRevision());
         revisionRead = read;
         read.whenComplete((r, error) -> {

@@ -30,19 +30,21 @@ public final class CreditLedger {
     private final Catalog catalog;
     private final Wallets wallets;
     private final ScheduledExecutorService scheduler;
+    private final StoreCounters counters;
     private final Clock clock;
 
     /**
      * A ledger for the currencies of {@code economy} and {@code catalog}; retries after a lost race
-     * wait on {@code scheduler}.
+     * wait on {@code scheduler}; lost races are counted in {@code counters}.
      */
     public CreditLedger(StoreRecords records, JsonValues json, Catalog catalog, GameConfig.Economy economy,
-                        ScheduledExecutorService scheduler) {
+                        ScheduledExecutorService scheduler, StoreCounters counters) {
         this.records = records;
         this.json = json;
         this.catalog = catalog;
         this.wallets = new Wallets(records, json, economy.startingBalance());
         this.scheduler = scheduler;
+        this.counters = counters;
         this.clock = Clock.systemUTC();
     }
 
@@ -84,7 +86,7 @@ public final class CreditLedger {
                 case Conflict(Optional<Stored> raced) ->
                         raced.map(r -> answer(r, currency, amount, requestId, creditId));
             });
-        }), scheduler);
+        }), scheduler, counters::conflict);
     }
 
     private CreditResult answer(Stored stored, String currency, long amount, String requestId, String creditId) {

@@ -37,13 +37,19 @@ final class OptimisticLoop {
      */
     static <T> CompletableFuture<T> run(Supplier<CompletableFuture<Optional<T>>> attempt,
                                         ScheduledExecutorService scheduler) {
+        return run(attempt, scheduler, () -> { });
+    }
+
+    /** As {@link #run(Supplier, ScheduledExecutorService)}, calling {@code lost} each time an attempt lost a race. */
+    static <T> CompletableFuture<T> run(Supplier<CompletableFuture<Optional<T>>> attempt,
+                                        ScheduledExecutorService scheduler, Runnable lost) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        step(attempt, scheduler, 0, 0, result);
+        step(attempt, scheduler, lost, 0, 0, result);
         return result;
     }
 
     private static <T> void step(Supplier<CompletableFuture<Optional<T>>> attempt, ScheduledExecutorService scheduler,
-                                 int tries, int failures, CompletableFuture<T> result) {
+                                 Runnable lost, int tries, int failures, CompletableFuture<T> result) {
         CompletableFuture<Optional<T>> next;
         try {
             next = attempt.get();
@@ -54,8 +60,13 @@ final class OptimisticLoop {
             boolean attemptsLeft = tries + 1 < MAX_ATTEMPTS;
             if (error == null && value.isPresent()) {
                 result.complete(value.get());
-            } else if (error == null && attemptsLeft) {
-                later(scheduler, tries, result, () -> step(attempt, scheduler, tries + 1, failures, result));
+                return;
+            }
+            if (error == null) {
+                lost.run();
+            }
+            if (error == null && attemptsLeft) {
+                later(scheduler, tries, result, () -> step(attempt, scheduler, lost, tries + 1, failures, result));
             } else if (error == null) {
                 result.completeExceptionally(new GameException(ErrorCode.UNAVAILABLE,
                         "too many concurrent changes to the same wallet; retry", RETRY_AFTER_MS));
@@ -63,7 +74,7 @@ final class OptimisticLoop {
                 GameException failure = GameException.from(error);
                 if (failure.code() == ErrorCode.UNAVAILABLE && failures + 1 < MAX_ETCD_FAILURES && attemptsLeft) {
                     later(scheduler, tries, result,
-                            () -> step(attempt, scheduler, tries + 1, failures + 1, result));
+                            () -> step(attempt, scheduler, lost, tries + 1, failures + 1, result));
                 } else {
                     result.completeExceptionally(failure);
                 }

@@ -43,15 +43,17 @@ public final class PurchaseLedger {
     private final UserNotifier notifications;
     private final EventEncoder encoder;
     private final ScheduledExecutorService scheduler;
+    private final StoreCounters counters;
     private final Clock clock;
 
     /**
      * A ledger selling from {@code catalog}; new wallets open with {@code economy.startingBalance()}.
      * After a purchase it tells the buyer's other sessions through {@code notifications}. Retries after
-     * a lost race wait on {@code scheduler}.
+     * a lost race wait on {@code scheduler}; outcomes and lost races are counted in {@code counters}.
      */
     public PurchaseLedger(StoreRecords records, JsonValues json, Catalog catalog, GameConfig.Economy economy,
-                          UserNotifier notifications, EventEncoder encoder, ScheduledExecutorService scheduler) {
+                          UserNotifier notifications, EventEncoder encoder, ScheduledExecutorService scheduler,
+                          StoreCounters counters) {
         this.records = records;
         this.json = json;
         this.catalog = catalog;
@@ -59,6 +61,7 @@ public final class PurchaseLedger {
         this.notifications = notifications;
         this.encoder = encoder;
         this.scheduler = scheduler;
+        this.counters = counters;
         this.clock = Clock.systemUTC();
     }
 
@@ -78,12 +81,13 @@ public final class PurchaseLedger {
         }
         // Unique per call: when an unanswered transaction did commit, the retry recognises its own record.
         String purchaseId = UUID.randomUUID().toString();
-        return OptimisticLoop.run(() -> attempt(userId, request, purchaseId), scheduler).thenApply(result -> {
-            if (!result.replayed()) {
-                notifyOtherSessions(userId, sessionId, result);
-            }
-            return result;
-        });
+        return OptimisticLoop.run(() -> attempt(userId, request, purchaseId), scheduler, counters::conflict)
+                .thenApply(result -> {
+                    if (!result.replayed()) {
+                        notifyOtherSessions(userId, sessionId, result);
+                    }
+                    return result;
+                });
     }
 
     private CompletableFuture<Optional<PurchaseResult>> attempt(String userId, BuyGoodRequest request,

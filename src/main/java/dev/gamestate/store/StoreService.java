@@ -32,6 +32,7 @@ public final class StoreService {
     private final PurchaseLedger purchases;
     private final CreditLedger credits;
     private final Wallets wallets;
+    private final StoreCounters counters = new StoreCounters();
 
     /**
      * The store over {@code etcd}, with the goods and starting balance of {@code economy}. Purchase
@@ -47,9 +48,15 @@ public final class StoreService {
     public StoreService(GameConfig.Economy economy, StoreRecords records, JsonValues json,
                         UserNotifier notifications, EventEncoder encoder, ScheduledExecutorService scheduler) {
         this.catalog = new Catalog(records, json, economy);
-        this.purchases = new PurchaseLedger(records, json, catalog, economy, notifications, encoder, scheduler);
-        this.credits = new CreditLedger(records, json, catalog, economy, scheduler);
+        this.purchases = new PurchaseLedger(records, json, catalog, economy, notifications, encoder, scheduler,
+                counters);
+        this.credits = new CreditLedger(records, json, catalog, economy, scheduler, counters);
         this.wallets = new Wallets(records, json, economy.startingBalance());
+    }
+
+    /** Purchases and credits by outcome, and wallet transactions run again, for the metrics. */
+    public StoreCounters counters() {
+        return counters;
     }
 
     /** Seeds the catalog from the configuration; call once at start, before serving requests. */
@@ -70,7 +77,8 @@ public final class StoreService {
      * @see CreditLedger#credit
      */
     public CompletableFuture<CreditResult> credit(String userId, String currency, long amount, String requestId) {
-        return credits.credit(userId, currency, amount, requestId);
+        return credits.credit(userId, currency, amount, requestId)
+                .whenComplete((result, error) -> counters.credit(error == null && result.replayed(), error));
     }
 
     /**
@@ -103,7 +111,9 @@ public final class StoreService {
         if (caller.namespace() != Namespace.PRIVATE) {
             return forbidden("buying is for players only");
         }
-        return purchases.buy(caller.userId(), caller.sessionId(), event.payload()).thenApply(Reply::of);
+        return purchases.buy(caller.userId(), caller.sessionId(), event.payload())
+                .whenComplete((result, error) -> counters.purchase(error == null && result.replayed(), error))
+                .thenApply(Reply::of);
     }
 
     private static CompletableFuture<Reply> forbidden(String message) {

@@ -31,11 +31,13 @@ final class FrameGate extends ChannelInboundHandlerAdapter {
     static final int MAX_FRAGMENTS = 128;
 
     private final RateLimiter limiter;
+    private final TransportMetrics metrics;
     private WsConnection connection;
     private int fragments; // of the message being received; 0 between messages
 
-    FrameGate(RateLimiter limiter) {
+    FrameGate(RateLimiter limiter, TransportMetrics metrics) {
         this.limiter = limiter;
+        this.metrics = metrics;
     }
 
     /** The connection frames are answered on, once the session opened. */
@@ -98,6 +100,7 @@ final class FrameGate extends ChannelInboundHandlerAdapter {
         if (limiter.acquire(now) == 0) {
             return true;
         }
+        metrics.rateLimited();
         if (limiter.abusive(now)) {
             connection.close(CloseCode.POLICY_VIOLATION);
         }

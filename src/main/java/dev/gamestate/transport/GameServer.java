@@ -57,6 +57,7 @@ public final class GameServer implements AutoCloseable {
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(config.server().ioThreads(), io);
+        metrics.eventLoops(group);
         GameConfig.Limits limits = config.limits();
         Welcome.Limits welcomeLimits = new Welcome.Limits(limits.maxFrameBytes(), limits.messagesPerSecond(),
                 limits.outboundBufferBytes(), config.messaging().maxTextLength(), config.rooms().maxStateBytes(),

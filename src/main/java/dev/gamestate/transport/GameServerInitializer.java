@@ -110,7 +110,7 @@ final class GameServerInitializer extends ChannelInitializer<Channel> {
         p.addLast(DEADLINE, new RequestDeadline(requestTimeoutNanos, shared.handshakes(), shared.metrics()));
         p.addLast(ROUTER, router);
         RateLimiter limiter = new RateLimiter(shared.messagesPerSecond(), shared.maxViolations(), System.nanoTime());
-        FrameGate gate = new FrameGate(limiter);
+        FrameGate gate = new FrameGate(limiter, shared.metrics());
         p.addLast("frame-gate", gate);
         if (compression) {
             // Frames are rated and counted (gate) before they are inflated. A compressed message may

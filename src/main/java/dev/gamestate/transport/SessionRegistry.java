@@ -21,6 +21,14 @@ public final class SessionRegistry implements Outbox {
     // and a one-element list costs a fraction of a concurrent set. Readers get it without copying.
     private final Map<UserKey, List<WsConnection>> byUser = new ConcurrentHashMap<>();
     private final AtomicInteger size = new AtomicInteger();
+    private final AtomicInteger[] sizeByNamespace = new AtomicInteger[Namespace.values().length];
+
+    /** An empty registry. */
+    public SessionRegistry() {
+        for (int i = 0; i < sizeByNamespace.length; i++) {
+            sizeByNamespace[i] = new AtomicInteger();
+        }
+    }
 
     void add(WsConnection connection) {
         byUser.compute(new UserKey(connection.namespace(), connection.userId()), (k, list) -> {
@@ -33,6 +41,7 @@ public final class SessionRegistry implements Outbox {
             return List.copyOf(more);
         });
         size.incrementAndGet();
+        sizeByNamespace[connection.namespace().ordinal()].incrementAndGet();
     }
 
     void remove(WsConnection connection) {
@@ -41,6 +50,7 @@ public final class SessionRegistry implements Outbox {
                 return list;
             }
             size.decrementAndGet();
+            sizeByNamespace[connection.namespace().ordinal()].decrementAndGet();
             List<WsConnection> rest = new ArrayList<>(list);
             rest.remove(connection);
             return rest.isEmpty() ? null : List.copyOf(rest);
@@ -84,6 +94,11 @@ public final class SessionRegistry implements Outbox {
     @Override
     public int size() {
         return size.get();
+    }
+
+    /** Live sessions of {@code namespace}. */
+    public int size(Namespace namespace) {
+        return sizeByNamespace[namespace.ordinal()].get();
     }
 
     /** Closes every session with {@code code}; returns how many there were. */

@@ -2,11 +2,15 @@ package dev.gamestate.transport;
 
 import dev.gamestate.core.CloseCode;
 import dev.gamestate.core.ErrorCode;
+import dev.gamestate.core.Namespace;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +29,7 @@ public final class TransportMetrics {
     private final Counter upgradesRefused;
     private final Counter handshakesRefused;
     private final Counter requestsTimedOut;
+    private final Counter rateLimited;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<CloseCode, Counter> closes = new EnumMap<>(CloseCode.class);
     private final Map<String, Timer> requestTimers = new ConcurrentHashMap<>();
@@ -49,6 +54,14 @@ public final class TransportMetrics {
         requestsTimedOut = Counter.builder("gamestate.requests.timed.out")
                 .description("connections closed because no whole HTTP request came within server.handshakeTimeout")
                 .register(registry);
+        rateLimited = Counter.builder("gamestate.frames.rate.limited")
+                .description("client frames refused by their connection rate limit (any kind of frame)")
+                .register(registry);
+        for (Namespace namespace : Namespace.values()) {
+            Gauge.builder("gamestate.namespace.sessions", sessions, s -> s.size(namespace))
+                    .tag("namespace", namespace.wire())
+                    .description("live WebSocket sessions on this node, by namespace").register(registry);
+        }
         Gauge.builder("gamestate.session.timers", sessionTimers, AtomicInteger::get)
                 .description("token expiry and token_expiring timers armed for live sessions (at most two each)")
                 .register(registry);
@@ -89,6 +102,22 @@ public final class TransportMetrics {
         }
     }
 
+    /**
+     * Registers, per event loop of {@code group}, the tasks waiting for it (hand-overs of fan-out,
+     * replies, timers due): a loop that falls behind shows here before its sockets do.
+     */
+    void eventLoops(EventLoopGroup group) {
+        int index = 0;
+        for (EventExecutor loop : group) {
+            if (loop instanceof SingleThreadEventExecutor thread) {
+                Gauge.builder("gamestate.event.loop.tasks.pending", thread, SingleThreadEventExecutor::pendingTasks)
+                        .tag("loop", Integer.toString(index))
+                        .description("tasks waiting for an event loop").register(registry);
+            }
+            index++;
+        }
+    }
+
     /** Registers the gauge of frames queued for sockets and not yet written. */
     void outboundQueue(java.util.function.IntSupplier depth) {
         Gauge.builder("gamestate.outbound.queued", depth::getAsInt)
@@ -113,6 +142,11 @@ public final class TransportMetrics {
     void handshakeRefused() {
         upgradesRefused.increment();
         handshakesRefused.increment();
+    }
+
+    /** A frame was refused by its connection's rate limit. */
+    void rateLimited() {
+        rateLimited.increment();
     }
 
     void requestTimedOut() {

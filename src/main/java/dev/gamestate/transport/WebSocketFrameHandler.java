@@ -130,6 +130,7 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         long now = System.nanoTime();
         long retryAfter = limiter.acquire(now);
         if (retryAfter > 0) {
+            shared.metrics().rateLimited();
             if (limiter.abusive(now)) {
                 connection.close(CloseCode.POLICY_VIOLATION);
                 return;

@@ -49,6 +49,14 @@ class DeployFilesTest {
         Map<String, Object> prometheus = yaml((String) map(configs.get("prometheus")).get("content"));
         assertThat(prometheus.toString()).contains("gamestate-1:8080", "gamestate-2:8080", "/metrics");
         assertThat((String) map(configs.get("grafana-datasource")).get("content")).contains("http://prometheus:9090");
+        // The alert rules and the dashboard that DashboardMetricsIT holds to the exported metrics.
+        assertThat(prometheus.get("rule_files")).isEqualTo(List.of("/etc/prometheus/alerts.yml"));
+        assertThat(map(services.get("prometheus")).get("volumes").toString())
+                .contains("./prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        assertThat(map(services.get("grafana")).get("volumes").toString())
+                .contains("./grafana/gamestate.json:/var/lib/grafana/dashboards/gamestate.json:ro");
+        assertThat(Path.of("deploy/prometheus/alerts.yml")).isRegularFile();
+        assertThat(Path.of("deploy/grafana/gamestate.json")).isRegularFile();
     }
 
     @Test

@@ -81,6 +81,11 @@ class SlowSubscriberIT {
                 last = seq;
             }
             assertThat(snapshots).as("conflated snapshots").isPositive();
+            // Each snapshot came from one catch-up of the slow subscription; none from a lost watch.
+            assertThat(node.metric("gamestate_room_resyncs_total", "reason=\"conflated\""))
+                    .isGreaterThanOrEqualTo(snapshots);
+            assertThat(node.metric("gamestate_room_resyncs_total", "reason=\"resync\"")).isZero();
+            assertThat(node.metric("gamestate_closes_total", "code=\"4008\"")).isZero();
         }
     }
 

@@ -8,6 +8,7 @@ import dev.gamestate.config.GameConfig;
 import dev.gamestate.core.ErrorCode;
 import dev.gamestate.core.GameException;
 import dev.gamestate.core.Namespace;
+import dev.gamestate.state.EtcdOp;
 import dev.gamestate.state.Keys;
 import dev.gamestate.testing.EtcdExtension;
 import dev.gamestate.testing.RecordingConnection;
@@ -168,12 +169,12 @@ class PurchaseRaceIT {
     }
 
     private GetResponse read(String key) {
-        return await(east.etcd.call(() -> east.etcd.kv().get(Keys.bytes(key))));
+        return await(east.etcd.call(EtcdOp.RANGE, () -> east.etcd.kv().get(Keys.bytes(key))));
     }
 
     private long purchaseRecords(String userId) {
         String prefix = east.etcd.keys().purchase(userId, "");
-        return await(east.etcd.call(() -> east.etcd.kv().get(Keys.bytes(prefix),
+        return await(east.etcd.call(EtcdOp.RANGE, () -> east.etcd.kv().get(Keys.bytes(prefix),
                 GetOption.builder().isPrefix(true).withCountOnly(true).build()))).getCount();
     }
 }

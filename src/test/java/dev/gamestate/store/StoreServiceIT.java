@@ -13,6 +13,7 @@ import dev.gamestate.core.Principal;
 import dev.gamestate.event.Event;
 import dev.gamestate.protocol.Envelope;
 import dev.gamestate.protocol.FrameException;
+import dev.gamestate.state.EtcdOp;
 import dev.gamestate.state.Keys;
 import dev.gamestate.state.UserNotifications;
 import dev.gamestate.store.StoreEvents.BuyGoodRequest;
@@ -114,7 +115,8 @@ class StoreServiceIT {
     @Test
     void theStoredWalletHasTheDocumentedShape() throws Exception {
         await(node.buy(RecordingConnection.player("ann"), "potion", 1, "req-1"));
-        GetResponse raw = await(node.etcd.call(() -> node.etcd.kv().get(Keys.bytes(node.etcd.keys().wallet("ann")))));
+        GetResponse raw = await(node.etcd.call(EtcdOp.RANGE,
+                () -> node.etcd.kv().get(Keys.bytes(node.etcd.keys().wallet("ann")))));
         JsonNode wallet = StoreNode.CODEC.mapper().readTree(raw.getKvs().getFirst().getValue().getBytes());
         assertThat(wallet.toString()).isEqualTo("{\"balance\":{\"gold\":990},\"inventory\":{\"potion\":1},"
                 + "\"starting\":{\"gold\":1000},\"credited\":{},\"spent\":{\"gold\":10}}");
@@ -260,7 +262,7 @@ class StoreServiceIT {
     }
 
     private GetResponse read(String key) {
-        return await(node.etcd.call(() -> node.etcd.kv().get(Keys.bytes(key))));
+        return await(node.etcd.call(EtcdOp.RANGE, () -> node.etcd.kv().get(Keys.bytes(key))));
     }
 
     private OptionalLong stockOf(String goodId) {

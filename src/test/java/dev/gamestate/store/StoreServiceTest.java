@@ -104,6 +104,27 @@ class StoreServiceTest {
     }
 
     @Test
+    void purchasesAndCreditsAreCountedByOutcomeAndALostRaceAsAConflict() {
+        RecordingConnection ann = RecordingConnection.player("ann");
+        await(buy(ann, "sword", 1, "r1"));
+        await(buy(ann, "sword", 1, "r1"));
+        records.beforeNextCommit(() -> records.putWallet("ann", json.write(Wallet.opening(Map.of("gold", 300L)))));
+        failure(buy(ann, "sword", 1, "r2"));
+        await(store.credit("ann", "gold", 50, "c1"));
+        failure(store.credit("ann", "gold", 60, "c1"));
+
+        StoreCounters counted = store.counters();
+        assertThat(counted.purchases("ok")).isEqualTo(1);
+        assertThat(counted.purchases("replayed")).isEqualTo(1);
+        assertThat(counted.purchases("insufficient_funds")).isEqualTo(1);
+        assertThat(counted.credits("ok")).isEqualTo(1);
+        assertThat(counted.credits("conflict")).isEqualTo(1);
+        assertThat(counted.credits("replayed")).isZero();
+        // The wallet rewritten under the third purchase lost it one compare.
+        assertThat(counted.conflicts()).isEqualTo(1);
+    }
+
+    @Test
     void aWalletSpentByAnotherNodeMidPurchaseIsReadAgainAndTheRulesApplyToWhatIsLeft() {
         RecordingConnection ann = RecordingConnection.player("ann");
         records.beforeNextCommit(() -> records.putWallet("ann",
