@@ -1,11 +1,13 @@
 package dev.gamestate.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.gamestate.testing.EtcdExtension;
 import dev.gamestate.testing.TestNode;
 import dev.gamestate.testing.WsClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,10 @@ class GameFlowIT {
     void aDirectMessageCrossesNodesAndAPurchaseReachesTheBuyersOtherSession() {
         try (WsClient dave = nodeA.player("dave"); WsClient erin = nodeB.player("erin");
              WsClient erin2 = nodeA.player("erin")) {
+            // welcome goes out before the session's etcd record is committed; a message is "live" once
+            // the record exists (before, it waits in the inbox): wait until both nodes settled theirs.
+            await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.metric("gamestate_handshakes_pending", "node=") == 0
+                    && nodeB.metric("gamestate_handshakes_pending", "node=") == 0);
             JsonNode sent = dave.ack("core.game.state.send_message", "{\"to\":\"erin\",\"text\":\"gg\"}");
             assertThat(sent.get("delivered").asText()).isEqualTo("live");
             assertThat(erin.awaitType("core.game.state.send_message").path("payload").path("text").asText())

@@ -73,6 +73,9 @@ class RoomWatchesIT {
         ServiceNode node = node();
         RecordingConnection alice = node.player("alice");
         node.request(alice, "subscribe", "{\"room\":\"r\"}");
+        // alice's notification key and inbox, the room's log, and its subscriber records (presence,
+        // started after a read of them, so maybe just after the ack).
+        await().atMost(PATIENCE).until(() -> node.watchStream().liveWatches() == 4);
         int watches = node.watchStream().liveWatches();
         long streams = node.watchStream().streamsStarted();
 
