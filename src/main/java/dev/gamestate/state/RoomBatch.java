@@ -261,7 +261,8 @@ final class RoomBatch {
         return RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(key)).build();
     }
 
-    private static RequestOp put(ByteString key, byte[] value, long lease) {
+    /** A put of {@code value} at {@code key} (under {@code lease}; 0: none) as a transaction operation. */
+    static RequestOp put(ByteString key, byte[] value, long lease) {
         return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
                 .setKey(key).setValue(DirectKv.wrap(value)).setLease(lease)).build();
     }

@@ -9,7 +9,6 @@ import dev.gamestate.core.Namespace;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.DeleteRangeRequest;
 import io.etcd.jetcd.api.KeyValue;
-import io.etcd.jetcd.api.PutRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.RequestOp;
@@ -241,8 +240,8 @@ public final class RoomCommitter implements AutoCloseable {
                 .addSuccess(RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
                         .setKey(key(etcd.keys().roomRequests(ns, room)))
                         .setRangeEnd(WatchRange.prefixEnd(key(etcd.keys().roomRequests(ns, room))))))
-                .addSuccess(put(first, marker, lease.getLeaseId()))
-                .addSuccess(put(stateKey(id), record, 0))
+                .addSuccess(RoomBatch.put(first, marker, lease.getLeaseId()))
+                .addSuccess(RoomBatch.put(stateKey(id), record, 0))
                 .build())).handle((response, error) -> {
                     if (error != null) {
                         throw etcd.failure(error);
@@ -259,11 +258,6 @@ public final class RoomCommitter implements AutoCloseable {
 
     private static ByteString key(String key) {
         return DirectKv.wrap(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static RequestOp put(ByteString key, byte[] value, long lease) {
-        return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
-                .setKey(key).setValue(DirectKv.wrap(value)).setLease(lease)).build();
     }
 
     /** Appends waiting for their commit on this node. */
@@ -434,7 +428,7 @@ public final class RoomCommitter implements AutoCloseable {
     }
 
     private ByteString stateKey(RoomId id) {
-        return DirectKv.wrap(etcd.keys().roomState(id.ns(), id.room()).getBytes(StandardCharsets.UTF_8));
+        return key(etcd.keys().roomState(id.ns(), id.room()));
     }
 
     /**

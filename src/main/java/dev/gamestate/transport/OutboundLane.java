@@ -248,10 +248,7 @@ final class OutboundLane implements Runnable {
                 deflatedUtf8 = utf8;
             }
             if (deflated != null) {
-                connection.writeFramed(deflated.retainedDuplicate());
-                if (connection.markDirty()) {
-                    dirty.add(connection);
-                }
+                writeOwn(connection, deflated.retainedDuplicate());
                 return;
             }
         }
@@ -262,10 +259,7 @@ final class OutboundLane implements Runnable {
             framed = TextFrames.frame(connection.allocator(), utf8);
             framedUtf8 = utf8;
         }
-        connection.writeFramed(framed.retainedDuplicate());
-        if (connection.markDirty()) {
-            dirty.add(connection);
-        }
+        writeOwn(connection, framed.retainedDuplicate());
     }
 
     /** {@code utf8} deflated and framed, or null when compressing it would not make it smaller. */
@@ -277,7 +271,7 @@ final class OutboundLane implements Runnable {
         return length < 0 ? null : TextFrames.deflatedFrame(connection.allocator(), deflater.output(), length);
     }
 
-    /** Writes a frame framed for {@code connection} alone. */
+    /** Writes {@code frame} (the caller's reference) to {@code connection}'s socket, to be flushed. */
     private void writeOwn(WsConnection connection, ByteBuf frame) {
         connection.writeFramed(frame);
         if (connection.markDirty()) {

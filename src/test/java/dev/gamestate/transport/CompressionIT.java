@@ -1,5 +1,7 @@
 package dev.gamestate.transport;
 
+import static dev.gamestate.testing.PerMessageDeflate.deflate;
+import static dev.gamestate.testing.PerMessageDeflate.inflate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,12 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gamestate.testing.EtcdExtension;
 import dev.gamestate.testing.RawWebSocket;
 import dev.gamestate.testing.TestNode;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
-import java.util.zip.Inflater;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -122,7 +120,7 @@ class CompressionIT {
         while (true) {
             RawWebSocket.Frame frame = client.readFrame();
             if (frame.opcode() == RawWebSocket.TEXT) {
-                String text = frame.compressed() ? new String(inflate(frame.payload()), StandardCharsets.UTF_8) : text(frame);
+                String text = text(frame);
                 if (text.contains("\"core.game.state.broadcast\"") && text.contains("\"seq\"")) {
                     return frame;
                 }
@@ -136,49 +134,5 @@ class CompressionIT {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Raw deflate with a sync flush, its trailing 00 00 FF FF left off: a client's compressed message. */
-    private static byte[] deflate(byte[] data) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
-        try {
-            deflater.setInput(data);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] chunk = new byte[64 * 1024];
-            int n;
-            do {
-                n = deflater.deflate(chunk, 0, chunk.length, Deflater.SYNC_FLUSH);
-                out.write(chunk, 0, n);
-            } while (n == chunk.length);
-            byte[] all = out.toByteArray();
-            return java.util.Arrays.copyOf(all, all.length - 4);
-        } finally {
-            deflater.end();
-        }
-    }
-
-    /** A fresh inflater per message, with the 00 00 FF FF the sender left off put back. */
-    private static byte[] inflate(byte[] deflated) {
-        Inflater inflater = new Inflater(true);
-        try {
-            byte[] input = java.util.Arrays.copyOf(deflated, deflated.length + 4);
-            input[deflated.length + 2] = (byte) 0xFF;
-            input[deflated.length + 3] = (byte) 0xFF;
-            inflater.setInput(input);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            byte[] chunk = new byte[8192];
-            while (!inflater.needsInput()) {
-                int n = inflater.inflate(chunk);
-                out.write(chunk, 0, n);
-                if (n == 0 && inflater.needsInput()) {
-                    break;
-                }
-            }
-            return out.toByteArray();
-        } catch (DataFormatException e) {
-            throw new AssertionError("not a deflated message", e);
-        } finally {
-            inflater.end();
-        }
     }
 }
