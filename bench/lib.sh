@@ -13,7 +13,7 @@ export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 JAVA="$JAVA_HOME/bin/java"
 JCMD="$JAVA_HOME/bin/jcmd"
 ETCD_BIN="${ETCD_BIN:-$(command -v etcd || echo /usr/bin/etcd)}"
-BENCH_CP="target/test-classes:target/classes:target/lib/*"
+BENCH_CP="gamestate-server/target/test-classes:gamestate-server/target/classes:gamestate-server/target/lib/*"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gamestate-bench.XXXXXX")"
 RESULTS="$WORK/results"
 mkdir -p "$RESULTS"
@@ -114,15 +114,15 @@ await_ready() { # await_ready PID PORT PATH EXPECTED SECONDS LOG: until a GET an
 }
 
 build_if_stale() {
-  local stamp=target/test-classes/dev/gamestate/bench/NettyLoad.class
+  local stamp=gamestate-server/target/test-classes/dev/gamestate/bench/NettyLoad.class
   # The jar for the server's sources, the stamp for the generator's: \`mvn test\` alone refreshes only the stamp.
-  if [[ -f target/gamestate.jar && -f $stamp && ! pom.xml -nt $stamp && ! pom.xml -nt target/gamestate.jar ]] &&
-    [[ -z "$(find src/main -newer target/gamestate.jar -print -quit)" ]] &&
-    [[ -z "$(find src/test/java/dev/gamestate/bench -newer "$stamp" -print -quit)" ]]; then
+  if [[ -f gamestate-server/target/gamestate.jar && -f $stamp && ! gamestate-server/pom.xml -nt $stamp && ! gamestate-server/pom.xml -nt gamestate-server/target/gamestate.jar ]] &&
+    [[ -z "$(find gamestate-server/src/main -newer gamestate-server/target/gamestate.jar -print -quit)" ]] &&
+    [[ -z "$(find gamestate-server/src/test/java/dev/gamestate/bench -newer "$stamp" -print -quit)" ]]; then
     return
   fi
   log "bench: building (mvn package)"
-  mvn -B -q -o -DskipTests package >&2 || mvn -B -q -DskipTests package >&2 || die "build failed"
+  mvn -B -q -o -DskipTests -pl gamestate-server -am package >&2 || mvn -B -q -DskipTests -pl gamestate-server -am package >&2 || die "build failed"
 }
 
 start_ceiling() { # start_ceiling: the bare-Netty ceiling server on a free port
@@ -159,7 +159,7 @@ start_gamestate() { # start_gamestate: a fresh one-member etcd, then gamestate a
     GAMESTATE_LIMITS_MAX_VIOLATIONS="${GAMESTATE_LIMITS_MAX_VIOLATIONS:-1000000}" \
     GAMESTATE_LOG_LEVEL="${GAMESTATE_LOG_LEVEL:-WARN}" \
     "$JAVA" --enable-native-access=ALL-UNNAMED "${GAMESTATE_MEMORY_JAVA_OPTS[@]}" ${BENCH_SERVER_JAVA_OPTS:-} \
-    -cp "target/gamestate.jar:target/lib/*" dev.gamestate.app.Main
+    -cp "gamestate-server/target/gamestate.jar:gamestate-server/target/lib/*" dev.gamestate.app.Main
   SERVER_PID="${STARTED_PIDS[-1]}"
   await_ready "$SERVER_PID" "$port" /readyz '"ready"' 60 "$dir/server.log"
   SERVER_URL="ws://127.0.0.1:$port/core/game/v1/real-time/public"

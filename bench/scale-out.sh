@@ -96,7 +96,7 @@ start_nodes() { # start_nodes DIR N: N gamestate nodes on the cluster; sets NODE
       GAMESTATE_LIMITS_MAX_VIOLATIONS="${GAMESTATE_LIMITS_MAX_VIOLATIONS:-1000000}" \
       GAMESTATE_LOG_LEVEL="${GAMESTATE_LOG_LEVEL:-WARN}" \
       "$JAVA" --enable-native-access=ALL-UNNAMED ${BENCH_SERVER_JAVA_OPTS:-} \
-      -cp "target/gamestate.jar:target/lib/*" dev.gamestate.app.Main
+      -cp "gamestate-server/target/gamestate.jar:gamestate-server/target/lib/*" dev.gamestate.app.Main
     NODE_PIDS+=("${STARTED_PIDS[-1]}")
   done
   for ((k = 0; k < n; k++)); do

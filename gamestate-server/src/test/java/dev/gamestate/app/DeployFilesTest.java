@@ -1,5 +1,6 @@
 package dev.gamestate.app;
 
+import dev.gamestate.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -25,7 +26,7 @@ class DeployFilesTest {
 
     @Test
     void composeHasThreeEtcdMembersTwoNodesPrometheusAndGrafana() throws IOException {
-        Map<String, Object> compose = yaml(Files.readString(Path.of("deploy/compose.yaml")));
+        Map<String, Object> compose = yaml(Files.readString(Repo.path("deploy/compose.yaml")));
         Map<String, Object> services = map(compose.get("services"));
         assertThat(services).containsOnlyKeys("etcd-1", "etcd-2", "etcd-3", "gamestate-1", "gamestate-2",
                 "prometheus", "grafana");
@@ -55,13 +56,13 @@ class DeployFilesTest {
                 .contains("./prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
         assertThat(map(services.get("grafana")).get("volumes").toString())
                 .contains("./grafana/gamestate.json:/var/lib/grafana/dashboards/gamestate.json:ro");
-        assertThat(Path.of("deploy/prometheus/alerts.yml")).isRegularFile();
-        assertThat(Path.of("deploy/grafana/gamestate.json")).isRegularFile();
+        assertThat(Repo.path("deploy/prometheus/alerts.yml")).isRegularFile();
+        assertThat(Repo.path("deploy/grafana/gamestate.json")).isRegularFile();
     }
 
     @Test
     void theImageRunsThisVersionsTarballAsANonRootUserAndChecksReadiness() throws IOException {
-        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        String dockerfile = Files.readString(Repo.path("Dockerfile"));
         assertThat(dockerfile).contains("ARG VERSION=" + projectVersion() + "\n")
                 .contains("ADD target/gamestate-${VERSION}.tar.gz /opt/")
                 .containsPattern("(?m)^HEALTHCHECK .*CMD \\[\"/opt/gamestate/bin/gamestate\", \"ready\"]$")
@@ -73,7 +74,7 @@ class DeployFilesTest {
 
     @Test
     void theSystemdUnitRunsTheDistributableAsItsOwnUser() throws IOException {
-        String unit = Files.readString(Path.of("deploy/systemd/gamestate.service"));
+        String unit = Files.readString(Repo.path("deploy/systemd/gamestate.service"));
         assertThat(unit).containsPattern("(?m)^ExecStart=/opt/gamestate/bin/gamestate ")
                 .containsPattern("(?m)^User=gamestate$")
                 .containsPattern("(?m)^SuccessExitStatus=143$")
@@ -91,7 +92,7 @@ class DeployFilesTest {
     }
 
     static String projectVersion() throws IOException {
-        Matcher version = Pattern.compile("\n  <version>([^<]+)</version>").matcher(Files.readString(Path.of("pom.xml")));
+        Matcher version = Pattern.compile("\n  <version>([^<]+)</version>").matcher(Files.readString(Repo.path("pom.xml")));
         assertThat(version.find()).as("pom.xml has a project version").isTrue();
         return version.group(1);
     }

@@ -1,5 +1,6 @@
 package dev.gamestate.app;
 
+import dev.gamestate.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,18 +57,18 @@ class DistributionIT {
     static void buildTheTarballUnlessFresh() throws IOException, InterruptedException {
         Path jar = Path.of("target", "gamestate.jar");
         assertThat(jar).as("mvn package ran before the integration tests").exists();
-        tarball = Path.of("target", "gamestate-" + DeployFilesTest.projectVersion() + ".tar.gz");
+        tarball = Repo.path("target/gamestate-" + DeployFilesTest.projectVersion() + ".tar.gz");
         FileTime built = Files.exists(tarball) ? Files.getLastModifiedTime(tarball) : FileTime.fromMillis(0);
         boolean fresh = true;
-        for (String input : List.of("target/gamestate.jar", "gamestate", "deploy/jvm.options", "deploy/dist/gamestate",
+        for (String input : List.of("gamestate-server/target/gamestate.jar", "gamestate", "deploy/jvm.options", "deploy/dist/gamestate",
                 "deploy/gamestate.example.yaml", "deploy/systemd/gamestate.service")) {
-            fresh &= built.compareTo(Files.getLastModifiedTime(Path.of(input))) >= 0;
+            fresh &= built.compareTo(Files.getLastModifiedTime(Repo.path(input))) >= 0;
         }
         if (fresh) {
             return;
         }
         Path log = Path.of("target", "dist-build.log");
-        Process dist = new ProcessBuilder("./gamestate", "dist", "--prebuilt")
+        Process dist = new ProcessBuilder("./gamestate", "dist", "--prebuilt").directory(Repo.root().toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!dist.waitFor(BUILD_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             dist.destroyForcibly();
@@ -91,7 +92,7 @@ class DistributionIT {
         assertThat(home.resolve("lib/gamestate.jar")).exists();
         assertThat(home.resolve("systemd/gamestate.service")).exists();
         assertThat(Files.readString(home.resolve("config/jvm.options")))
-                .isEqualTo(Files.readString(Path.of("deploy/jvm.options")));
+                .isEqualTo(Files.readString(Repo.path("deploy/jvm.options")));
 
         int port = FreePort.pick();
         Path stdout = dir.resolve("stdout.log");

@@ -1,5 +1,6 @@
 package dev.gamestate.app;
 
+import dev.gamestate.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -40,8 +41,8 @@ class DashboardMetricsIT {
     @RegisterExtension
     static final EtcdExtension ETCD = EtcdExtension.singleMember();
 
-    static final Path DASHBOARD = Path.of("deploy/grafana/gamestate.json");
-    static final Path ALERTS = Path.of("deploy/prometheus/alerts.yml");
+    static final Path DASHBOARD = Repo.path("deploy/grafana/gamestate.json");
+    static final Path ALERTS = Repo.path("deploy/prometheus/alerts.yml");
     // Our own series and the JVM's, process's and Netty's; PromQL functions and labels never start so.
     private static final Pattern METRIC = Pattern.compile(
             "\\b((?:gamestate|jvm|process|system|netty)_[a-zA-Z0-9_]+)\\b");

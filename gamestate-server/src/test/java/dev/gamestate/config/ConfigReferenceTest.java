@@ -1,5 +1,6 @@
 package dev.gamestate.config;
 
+import dev.gamestate.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,7 @@ class ConfigReferenceTest {
         }
         List<String> keys = new ArrayList<>();
         collect(defaults, "", keys);
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Repo.path("README.md"));
         for (String key : keys) {
             assertThat(readme).as("README documents %s", key)
                     .contains("| `" + key + "` |")

@@ -1,5 +1,6 @@
 package dev.gamestate.contract;
 
+import dev.gamestate.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.SpecificationVersion;
@@ -29,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AsyncApiContractTest {
 
-    private static final Path ASYNCAPI = Path.of("docs/asyncapi.yaml");
-    private static final Path PROTOCOL = Path.of("docs/protocol.md");
+    private static final Path ASYNCAPI = Repo.path("docs/asyncapi.yaml");
+    private static final Path PROTOCOL = Repo.path("docs/protocol.md");
 
     private static AsyncApiContract contract(Path file) {
         return new AsyncApiContract(ContractDoc.read(file, SpecificationVersion.DRAFT_7));

@@ -1,5 +1,6 @@
 package dev.gamestate.contract;
 
+import dev.gamestate.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,7 +59,7 @@ class EncodedFramesContractTest {
 
     private final WireCodec codec = WireCodec.create();
     private final AsyncApiContract contract = new AsyncApiContract(
-            ContractDoc.read(Path.of("docs/asyncapi.yaml"), SpecificationVersion.DRAFT_7));
+            ContractDoc.read(Repo.path("docs/asyncapi.yaml"), SpecificationVersion.DRAFT_7));
 
     private JsonNode read(byte[] frame) {
         try {

@@ -1,5 +1,6 @@
 package dev.gamestate.contract;
 
+import dev.gamestate.testing.Repo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.networknt.schema.SpecificationVersion;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class OpenApiContractTest {
 
-    private static final Path OPENAPI = Path.of("docs/openapi.yaml");
-    private static final Path PROTOCOL = Path.of("docs/protocol.md");
+    private static final Path OPENAPI = Repo.path("docs/openapi.yaml");
+    private static final Path PROTOCOL = Repo.path("docs/protocol.md");
 
     private static OpenApiContract contract(Path file) {
         return new OpenApiContract(ContractDoc.read(file, SpecificationVersion.DRAFT_2020_12));
