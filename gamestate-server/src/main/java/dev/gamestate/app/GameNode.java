@@ -150,7 +150,7 @@ public final class GameNode implements AutoCloseable {
                 .description("watch responses waiting for the stream thread").register(meters);
         // One gRPC stream carries every watch: one or two per room with subscribers here, two per user
         // with sessions here.
-        SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread);
+        SharedWatchStream watchStream = SharedWatchStream.create(config.etcd(), streamThread, etcd.faults());
         closeInReverse.add(watchStream);
         ServiceMetrics.bindWatchStream(meters, watchStream);
         // A room has presence unless its policy (rooms.policies) says presence: false.

@@ -60,6 +60,14 @@ public final class EtcdFaults {
         }
     }
 
+    /**
+     * Counts {@code fault} without a log line: for failures whose owner logs them itself (the shared
+     * watch stream says when it goes down and when it reopens).
+     */
+    void countOnly(EtcdFault fault) {
+        counts.get(fault.kind()).incrementAndGet();
+    }
+
     /** Calls that failed with {@code kind} since the node started. */
     public long count(String kind) {
         AtomicLong count = counts.get(kind);

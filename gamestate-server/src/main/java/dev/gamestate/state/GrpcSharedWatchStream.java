@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
 
     private final EtcdChannels channels;
     private final Executor delivery;
+    private final Consumer<EtcdFault> faults; // counts each failure of the stream by kind
     private final ScheduledExecutorService timers;
     /**
      * Responses read from etcd and not yet through the delivery executor; etcd's stream waits past
@@ -58,9 +60,10 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
     private int failures;
     private boolean closed;
 
-    GrpcSharedWatchStream(EtcdChannels channels, Executor delivery) {
+    GrpcSharedWatchStream(EtcdChannels channels, Executor delivery, Consumer<EtcdFault> faults) {
         this.channels = channels;
         this.delivery = delivery;
+        this.faults = faults;
         this.timers = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("etcd-watch-stream").daemon(true).factory());
         timers.execute(this::open);
@@ -137,6 +140,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
                 }
             }
         } catch (RuntimeException e) {
+            faults.accept(EtcdFault.of(e));
             reopenLater("cannot authenticate at " + channels.endpoint(endpoint) + ": " + e.getMessage());
             return;
         }
@@ -158,6 +162,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
                     session = null;
                 }
             }
+            faults.accept(EtcdFault.of(e));
             reopenLater("cannot open a stream on " + channels.endpoint(endpoint) + ": " + e);
             return;
         }
@@ -275,6 +280,7 @@ final class GrpcSharedWatchStream implements SharedWatchStream {
         if (session != from || closed) {
             return;
         }
+        faults.accept(EtcdFault.of(error));
         Status status = Status.fromThrowable(error);
         if (status.getCode() == Status.Code.UNAUTHENTICATED
                 || String.valueOf(status.getDescription()).contains("auth token")) {

@@ -20,7 +20,15 @@ public interface SharedWatchStream extends AutoCloseable {
      * {@link SerialExecutor}); it may make the gRPC thread wait when full, which holds etcd back.
      */
     static SharedWatchStream create(GameConfig.Etcd config, Executor delivery) {
-        return new GrpcSharedWatchStream(EtcdChannels.create(config), delivery);
+        return new GrpcSharedWatchStream(EtcdChannels.create(config), delivery, fault -> { });
+    }
+
+    /**
+     * As {@link #create(GameConfig.Etcd, Executor)}, counting each failure of the stream (it ended with
+     * an error, or could not be opened) in {@code faults} by its kind.
+     */
+    static SharedWatchStream create(GameConfig.Etcd config, Executor delivery, EtcdFaults faults) {
+        return new GrpcSharedWatchStream(EtcdChannels.create(config), delivery, faults::countOnly);
     }
 
     /**

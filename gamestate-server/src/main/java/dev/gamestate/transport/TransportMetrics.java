@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** What the transport counts, under {@code gamestate_*}. Meters are created once and reused. */
 public final class TransportMetrics {
+
+    /** Histogram buckets of request latency: p99 by type needs them; a few, so types x buckets stay small. */
+    private static final Duration[] REQUEST_BUCKETS = {
+        Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(10),
+        Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+        Duration.ofSeconds(10)
+    };
 
     private final MeterRegistry registry;
     private final Counter framesIn;
@@ -180,7 +189,7 @@ public final class TransportMetrics {
     void request(String type, long nanos) {
         requestTimers.computeIfAbsent(type, t -> Timer.builder("gamestate.requests").tag("type", t)
                 .description("request latency, frame received to reply queued")
-                .publishPercentileHistogram(false)
+                .serviceLevelObjectives(REQUEST_BUCKETS)
                 .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
     }
 }

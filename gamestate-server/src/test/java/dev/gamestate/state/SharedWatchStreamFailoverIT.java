@@ -60,10 +60,11 @@ class SharedWatchStreamFailoverIT {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aMemberWithoutLeaderEndsTheStreamAndTheWatchesResumeWhenALeaderIsBack(EtcdCluster cluster) {
+        EtcdFaults faults = new EtcdFaults("member 0", System::nanoTime);
         try (Client writer = cluster.newClient();
              SerialExecutor delivery = SerialExecutor.start("test-watch-delivery", 1024);
              SharedWatchStream stream = SharedWatchStream.create(
-                     SharedWatchStreamIT.config(cluster.member(0).endpoint(), "2s"), delivery)) {
+                     SharedWatchStreamIT.config(cluster.member(0).endpoint(), "2s"), delivery, faults)) {
             KV kv = writer.getKVClient();
             long from = kv.get(Keys.bytes(prefix)).join().getHeader().getRevision() + 1;
             List<RecordingWatchListener> listeners = new ArrayList<>();
@@ -90,6 +91,8 @@ class SharedWatchStreamFailoverIT {
             }
             assertThat(metric(cluster, 0, EtcdMetrics.WATCH_STREAMS)).isEqualTo(1);
             assertThat(stream.streamsStarted()).isGreaterThanOrEqualTo(2);
+            assertThat(EtcdFaults.KINDS.stream().mapToLong(faults::count).sum())
+                    .as("the stream's end counted in gamestate_etcd_errors_total").isPositive();
         }
     }
 
